@@ -1,0 +1,108 @@
+"""Writes for triage. Every change to a mention's label, status or assignee goes through
+here, and each writes its event to the mention's log in the same transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.personal_data import personal_data_kinds
+from complaints.priority import compute_priority
+from listening.choices import EventKind, Label, Status
+from listening.models import Mention
+from listening.services import mention_event_add
+
+
+class TriageError(ValueError):
+    """A triage action that can't be done, with a message for the person who tried."""
+
+
+def mention_priority_refresh(*, mention: Mention, now=None, save: bool = True) -> Mention:
+    followers = mention.author.followers_count if mention.author_id else 0
+    priority = compute_priority(
+        label=mention.label, followers=followers, reposts=mention.reposts_count, quotes=mention.quotes_count,
+        replies=mention.replies_count, likes=mention.likes_count, posted_at=mention.posted_at,
+        now=now or timezone.now(), status=mention.status, answered=mention.first_response_at is not None,
+        personal_data=mention.raw.get("_personal_data", []) if mention.exposes_personal_data else [],
+    )
+    mention.priority, mention.priority_reasons = priority.score, priority.reasons
+    if save:
+        Mention.objects.filter(pk=mention.pk).update(priority=priority.score, priority_reasons=priority.reasons)
+    return mention
+
+
+def mention_triage_prepare(*, mention: Mention) -> Mention:
+    """Runs on every new mention: personal data, SLA due time, priority."""
+    from responses.services import mention_sla_due_at
+
+    kinds = personal_data_kinds(f"{mention.title}\n{mention.text}")
+    mention.exposes_personal_data = bool(kinds)
+    if kinds:
+        mention.raw = {**mention.raw, "_personal_data": kinds}
+    mention.first_response_due_at = mention_sla_due_at(mention=mention)
+    mention_priority_refresh(mention=mention, save=False)
+    mention.save(update_fields=[
+        "exposes_personal_data", "raw", "first_response_due_at", "priority", "priority_reasons",
+    ])
+    return mention
+
+
+@transaction.atomic
+def mention_classification_record(
+    *, mention: Mention, label: str, confidence: float, model_version: str, at=None,
+) -> Mention:
+    """Stores the model's label. A human correction, once made, stays the label in force."""
+    mention.predicted_label, mention.confidence, mention.model_version = label, confidence, model_version
+    if mention.label_corrected_at is None:
+        mention.label = label
+    mention.save(update_fields=["predicted_label", "confidence", "model_version", "label"])
+    mention_event_add(
+        mention=mention, kind=EventKind.CLASSIFIED, at=at,
+        data={"label": label, "confidence": round(confidence, 4), "model_version": model_version},
+    )
+    mention_triage_prepare(mention=mention)
+    return mention
+
+
+@transaction.atomic
+def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
+    if label not in Label.values:
+        raise TriageError(f"Unknown label: {label}")
+    previous = mention.label
+    mention.label, mention.label_corrected_by, mention.label_corrected_at = label, actor, timezone.now()
+    mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
+    mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data={"from": previous, "to": label})
+    mention_priority_refresh(mention=mention)
+    return mention
+
+
+@transaction.atomic
+def mention_assign(*, mention: Mention, assignee, actor, at=None) -> Mention:
+    """Assigns (or, with assignee=None, unassigns) the mention. A new mention becomes open."""
+    if mention.assignee_id == (assignee.pk if assignee else None):
+        return mention
+    mention.assignee = assignee
+    fields = ["assignee"]
+    if assignee and mention.status == Status.NEW:
+        mention_status_set(mention=mention, status=Status.OPEN, actor=actor, at=at)
+    mention.save(update_fields=fields)
+    if assignee:
+        mention_event_add(mention=mention, kind=EventKind.ASSIGNED, actor=actor, at=at, data={"to": assignee.get_username()})
+    else:
+        mention_event_add(mention=mention, kind=EventKind.UNASSIGNED, actor=actor, at=at)
+    return mention
+
+
+@transaction.atomic
+def mention_status_set(*, mention: Mention, status: str, actor, at=None) -> Mention:
+    if status not in Status.values:
+        raise TriageError(f"Unknown status: {status}")
+    previous = mention.status
+    if previous == status:
+        return mention
+    mention.status = status
+    mention.resolved_at = (at or timezone.now()) if status == Status.RESOLVED else None
+    mention.save(update_fields=["status", "resolved_at"])
+    mention_event_add(
+        mention=mention, kind=EventKind.STATUS_CHANGED, actor=actor, at=at, data={"from": previous, "to": status},
+    )
+    mention_priority_refresh(mention=mention)
+    return mention

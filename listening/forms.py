@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from listening.models import Credential
+
+# The values each platform's connector reads from a credential.
+SECRET_FIELDS = {
+    "bearer_token": _("X: bearer token (reading)"),
+    "consumer_key": _("X: API key (sending replies)"),
+    "consumer_secret": _("X: API key secret"),
+    "access_token": _("X: access token of the brand's account"),
+    "access_token_secret": _("X: access token secret"),
+    "page_access_token": _("Facebook: Page access token"),
+    "app_secret": _("Facebook: app secret (checks webhook signatures)"),
+}
+
+
+class CredentialForm(forms.ModelForm):
+    """Write-only secrets: the inputs are always empty; a blank input keeps the stored
+    value, a filled one replaces it. Stored values are never sent back to the browser."""
+
+    clear = forms.MultipleChoiceField(
+        label=_("Remove stored values"), required=False, choices=list(SECRET_FIELDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Credential
+        fields = ["brand", "platform", "name", "is_valid", "invalid_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = set(self.instance.stored_secret_names()) if self.instance.pk else set()
+        for name, label in SECRET_FIELDS.items():
+            help_text = _("Stored. Leave empty to keep it.") if name in stored else _("Not set.")
+            self.fields[name] = forms.CharField(
+                label=label, required=False, help_text=help_text, strip=True,
+                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+            )
+
+    def save(self, commit=True):
+        credential = super().save(commit=False)
+        values = credential.secrets if credential.pk else {}
+        for name in self.cleaned_data.get("clear", []):
+            values.pop(name, None)
+        for name in SECRET_FIELDS:
+            if self.cleaned_data.get(name):
+                values[name] = self.cleaned_data[name]
+        credential.set_secrets(values)
+        if commit:
+            credential.save()
+        return credential

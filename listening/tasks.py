@@ -1,0 +1,18 @@
+from dataclasses import asdict
+
+from celery import shared_task
+
+from listening.models import Source
+from listening.normalized import normalized_from_dict
+from listening.services import mention_ingest
+
+
+@shared_task(acks_late=True)
+def ingest_items(source_id: int, items: list[dict]) -> dict:
+    """Stores mentions that arrived for a source (webhook deliveries, imports)."""
+    source = Source.objects.select_related("brand").get(pk=source_id)
+    result = mention_ingest(
+        brand=source.brand, platform=source.platform, source=source,
+        items=[normalized_from_dict(item) for item in items],
+    )
+    return asdict(result)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs everything and runs the whole test suite on real Postgres and Redis.
+# Uses DATABASE_URL / REDIS_URL when set; otherwise the local servers, started or
+# installed (as root, with apt-get) when needed.
+source "$(dirname "$0")/_venv.sh" requirements-test.txt
+source scripts/_services.sh
+ensure_postgres
+ensure_redis
+export DATABASE_URL REDIS_URL
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" = 5 ]; then
+  echo "pytest collected no tests: that is a failure here." >&2
+  exit 1
+fi
+exit "$status"

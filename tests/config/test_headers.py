@@ -1,0 +1,12 @@
+def test_pages_send_security_headers(cm_client):
+    response = cm_client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_health_check_answers_without_login_and_checks_the_database(client, db):
+    response = client.get("/healthz", HTTP_HOST="not-an-allowed-host")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
