@@ -3,6 +3,7 @@ here, and each writes its event to the mention's log in the same transaction."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.personal_data import personal_data_kinds
 from complaints.priority import compute_priority
@@ -65,7 +66,7 @@ def mention_classification_record(
 @transaction.atomic
 def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
     if label not in Label.values:
-        raise TriageError(f"Unknown label: {label}")
+        raise TriageError(_("Unknown label: %(label)s") % {"label": label})
     previous = mention.label
     mention.label, mention.label_corrected_by, mention.label_corrected_at = label, actor, timezone.now()
     mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
@@ -94,7 +95,7 @@ def mention_assign(*, mention: Mention, assignee, actor, at=None) -> Mention:
 @transaction.atomic
 def mention_status_set(*, mention: Mention, status: str, actor, at=None) -> Mention:
     if status not in Status.values:
-        raise TriageError(f"Unknown status: {status}")
+        raise TriageError(_("Unknown status: %(status)s") % {"status": status})
     previous = mention.status
     if previous == status:
         return mention

@@ -1,0 +1,19 @@
+# Production image: web (gunicorn + whitenoise), worker and beat all run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY . .
+# collectstatic needs settings but no real secrets or database.
+RUN SECRET_KEY=build-only CREDENTIALS_KEY=YnVpbGQtb25seS1rZXktMDEyMzQ1Njc4OWFiY2RlZmc= \
+    ECOUTE_VAR_DIR=/tmp/build python manage.py collectstatic --noinput \
+    && useradd --system --home /app --uid 1000 ecoute \
+    && mkdir -p /app/var && chown -R ecoute /app/var
+USER ecoute
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
