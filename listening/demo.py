@@ -22,7 +22,7 @@ from listening.services import mention_ingest
 from responses.models import CannedResponse, SLAPolicy, Visibility
 from responses.services import response_record_sent
 
-TEXTS = Path(__file__).parent / "demo_data" / "mentions.jsonl"
+TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"
 DEMO_PASSWORD = "ecoute-demo"
 USERS = [  # username, first name, last name, role
     ("admin", "Alex", "Martin", roles.ADMIN),

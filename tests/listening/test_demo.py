@@ -1,0 +1,32 @@
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from listening.models import Mention
+from responses.models import Response
+
+
+def test_the_demo_gives_every_page_data(db, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for login in ("admin", "manager", "camille", "sam"):
+        assert login in out
+    assert "ecoute-demo" in out
+
+    mentions = Mention.objects.filter(brand__slug="lumio")
+    assert mentions.count() >= 300
+    assert set(mentions.values_list("language", flat=True)) == {"fr", "en"}
+    assert set(mentions.values_list("platform", flat=True)) == {"twitter", "facebook", "blog"}
+    oldest = mentions.order_by("posted_at").first().posted_at
+    assert timezone.now() - timedelta(days=30, minutes=5) <= oldest <= timezone.now() - timedelta(days=20)
+    assert Response.objects.filter(mention__brand__slug="lumio").count() >= 100
+    breaching = mentions.filter(status__in=["new", "open"], first_response_at__isnull=True,
+                                first_response_due_at__lt=timezone.now())
+    assert breaching.exists()
+    assert mentions.filter(exposes_personal_data=True).exists()
+    assert set(get_user_model().objects.values_list("groups__name", flat=True)) >= {"Admin", "Manager", "Community manager"}
+
+    call_command("load_demo")  # a second run adds nothing
+    assert Mention.objects.filter(brand__slug="lumio").count() == mentions.count()
