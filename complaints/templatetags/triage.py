@@ -38,7 +38,7 @@ def _reason_text(reason: dict) -> str:
             "n": compact(reason["n"]), "h": reason["hours"],
         }
     if code == "waiting":
-        return _("waiting %(h)s h") % {"h": reason["hours"]}
+        return _("waiting %(d)s") % {"d": _duration(reason["hours"] * 3600)}
     if code == "personal_data":
         kinds = ", ".join(str(PERSONAL_DATA_WORDS.get(k, k)) for k in reason.get("kinds", []))
         return _("personal data (%(kinds)s): answer in private") % {"kinds": kinds}
