@@ -15,7 +15,18 @@ SECRET_FIELDS = {
 }
 
 
-class CredentialForm(forms.ModelForm):
+def _secret_input(label) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+
+# Declared on a class (not added in __init__) so the admin knows the fields exist.
+_SecretInputs = type("_SecretInputs", (forms.Form,), {name: _secret_input(label) for name, label in SECRET_FIELDS.items()})
+
+
+class CredentialForm(_SecretInputs, forms.ModelForm):
     """Write-only secrets: the inputs are always empty; a blank input keeps the stored
     value, a filled one replaces it. Stored values are never sent back to the browser."""
 
@@ -31,12 +42,8 @@ class CredentialForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stored = set(self.instance.stored_secret_names()) if self.instance.pk else set()
-        for name, label in SECRET_FIELDS.items():
-            help_text = _("Stored. Leave empty to keep it.") if name in stored else _("Not set.")
-            self.fields[name] = forms.CharField(
-                label=label, required=False, help_text=help_text, strip=True,
-                widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-            )
+        for name in SECRET_FIELDS:
+            self.fields[name].help_text = _("Stored. Leave empty to keep it.") if name in stored else _("Not set.")
 
     def save(self, commit=True):
         credential = super().save(commit=False)
