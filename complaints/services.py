@@ -5,8 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.personal_data import personal_data_kinds
-from complaints.priority import compute_priority
+from complaints.triage import priority_apply, triage_fields_apply
 from listening.choices import EventKind, Label, Status
 from listening.models import Mention
 from listening.services import mention_event_add
@@ -17,31 +16,19 @@ class TriageError(ValueError):
 
 
 def mention_priority_refresh(*, mention: Mention, now=None, save: bool = True) -> Mention:
-    followers = mention.author.followers_count if mention.author_id else 0
-    priority = compute_priority(
-        label=mention.label, followers=followers, reposts=mention.reposts_count, quotes=mention.quotes_count,
-        replies=mention.replies_count, likes=mention.likes_count, posted_at=mention.posted_at,
-        now=now or timezone.now(), status=mention.status, answered=mention.first_response_at is not None,
-        personal_data=mention.raw.get("_personal_data", []) if mention.exposes_personal_data else [],
-    )
-    mention.priority, mention.priority_reasons = priority.score, priority.reasons
+    priority_apply(mention=mention, now=now or timezone.now())
     if save:
-        Mention.objects.filter(pk=mention.pk).update(priority=priority.score, priority_reasons=priority.reasons)
+        Mention.objects.filter(pk=mention.pk).update(priority=mention.priority, priority_reasons=mention.priority_reasons)
     return mention
 
 
 def mention_triage_prepare(*, mention: Mention) -> Mention:
-    """Runs on every new mention: personal data, SLA due time, priority."""
-    from responses.services import mention_sla_due_at
+    """Personal data, SLA due time and priority, for one mention already stored."""
+    from responses.selectors import sla_policies_by_label
 
-    kinds = personal_data_kinds(f"{mention.title}\n{mention.text}")
-    mention.exposes_personal_data = bool(kinds)
-    if kinds:
-        mention.raw = {**mention.raw, "_personal_data": kinds}
-    mention.first_response_due_at = mention_sla_due_at(mention=mention)
-    mention_priority_refresh(mention=mention, save=False)
+    triage_fields_apply(mention=mention, policies=sla_policies_by_label(brand_id=mention.brand_id), now=timezone.now())
     mention.save(update_fields=[
-        "exposes_personal_data", "raw", "first_response_due_at", "priority", "priority_reasons",
+        "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons",
     ])
     return mention
 

@@ -205,3 +205,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Platforms
+# facebook-sdk only knows long-retired Graph versions; listening/connectors/facebook.py sets this one.
+FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v23.0")
+# Token Meta sends back during the webhook subscription handshake (hub.verify_token).
+FACEBOOK_WEBHOOK_VERIFY_TOKEN = env_str("FACEBOOK_WEBHOOK_VERIFY_TOKEN")
+# Requests per 15 minutes each platform allows this installation, shared by all workers.
+PLATFORM_QUOTAS = {
+    "twitter": env_int("X_REQUESTS_PER_15_MIN", 450),
+    "facebook": env_int("FACEBOOK_REQUESTS_PER_15_MIN", 600),
+    "blog": env_int("FEED_REQUESTS_PER_15_MIN", 3000),
+}

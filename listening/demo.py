@@ -18,7 +18,7 @@ from complaints.services import mention_assign, mention_classification_record, m
 from listening.choices import Platform, SourceKind, Status
 from listening.models import Brand, Credential, Mention, Source
 from listening.normalized import NormalizedAuthor, NormalizedMention
-from listening.services import mention_ingest
+from listening.ingestion import mention_ingest
 from responses.models import CannedResponse, SLAPolicy, Visibility
 from responses.services import response_record_sent
 

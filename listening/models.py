@@ -194,6 +194,7 @@ class Mention(models.Model):
     priority = models.IntegerField(_("priority"), default=0)
     priority_reasons = models.JSONField(_("priority reasons"), default=list, blank=True)
     exposes_personal_data = models.BooleanField(_("exposes personal data"), default=False)
+    personal_data_kinds = models.JSONField(_("personal data found"), default=list, blank=True)
 
     # Response tracking, kept in step with the event log by the services that write it.
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from listening.models import Source
 from listening.normalized import normalized_from_dict
-from listening.services import mention_ingest
+from listening.ingestion import mention_ingest
 
 
 @shared_task(acks_late=True)

@@ -1,7 +1,6 @@
 from responses.models import SLAPolicy
 
 
-def sla_policy_for(*, brand_id: int, label: str) -> SLAPolicy | None:
-    """The brand's policy for this label, else its catch-all policy (empty label)."""
-    policies = {p.label: p for p in SLAPolicy.objects.filter(brand_id=brand_id, label__in=[label, ""])}
-    return policies.get(label) or policies.get("")
+def sla_policies_by_label(*, brand_id: int) -> dict[str, SLAPolicy]:
+    """The brand's SLA policies by label; "" is the policy for labels without their own."""
+    return {policy.label: policy for policy in SLAPolicy.objects.filter(brand_id=brand_id)}

@@ -1,7 +1,5 @@
 """Writes for responses: recording a reply and keeping response times in step."""
 
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -9,15 +7,6 @@ from listening.choices import EventKind, Status
 from listening.models import Mention
 from listening.services import mention_event_add
 from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
-from responses.selectors import sla_policy_for
-
-
-def mention_sla_due_at(*, mention: Mention):
-    """When the first response is due under the brand's SLA (calendar time), or None."""
-    policy = sla_policy_for(brand_id=mention.brand_id, label=mention.label)
-    if policy is None:
-        return None
-    return mention.posted_at + timedelta(minutes=policy.first_response_minutes)
 
 
 @transaction.atomic
@@ -45,3 +34,12 @@ def response_record_sent(
         mention_status_set(mention=mention, status=Status.OPEN, actor=author, at=sent_at)
     mention_priority_refresh(mention=mention)
     return response
+
+
+def response_record_external(*, mention: Mention, text: str, platform_reply_id: str, sent_at) -> Response | None:
+    """A reply the brand posted directly on the platform, seen while polling. Recorded
+    once: seeing the same reply again (next poll, webhook) changes nothing."""
+    if Response.objects.filter(mention=mention, platform_reply_id=platform_reply_id).exists():
+        return None
+    return response_record_sent(mention=mention, text=text, channel=ResponseChannel.PLATFORM,
+                                platform_reply_id=platform_reply_id, sent_at=sent_at)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from listening.choices import EventKind, Platform
 from listening.models import Author, Mention
 from listening.normalized import NormalizedAuthor, NormalizedMention
-from listening.services import mention_ingest
+from listening.ingestion import mention_ingest
 from responses.models import SLAPolicy
 from tests.factories import BrandFactory, SourceFactory
 

@@ -1,0 +1,32 @@
+"""Triage fields of a mention, computed in memory so ingestion can set them on many
+mentions before a single insert: personal data, SLA due time, priority."""
+
+from datetime import timedelta
+
+from complaints.personal_data import personal_data_kinds
+from complaints.priority import compute_priority
+
+
+def sla_due_at(*, policies: dict, label: str, posted_at):
+    """policies: the brand's SLA policies by label ("" = the catch-all)."""
+    policy = policies.get(label) or policies.get("")
+    return posted_at + timedelta(minutes=policy.first_response_minutes) if policy else None
+
+
+def triage_fields_apply(*, mention, policies: dict, now, followers: int | None = None) -> None:
+    kinds = personal_data_kinds(f"{mention.title}\n{mention.text}")
+    mention.exposes_personal_data, mention.personal_data_kinds = bool(kinds), kinds
+    mention.first_response_due_at = sla_due_at(policies=policies, label=mention.label, posted_at=mention.posted_at)
+    priority_apply(mention=mention, now=now, followers=followers)
+
+
+def priority_apply(*, mention, now, followers: int | None = None) -> None:
+    if followers is None:
+        followers = mention.author.followers_count if mention.author_id else 0
+    priority = compute_priority(
+        label=mention.label, followers=followers, reposts=mention.reposts_count, quotes=mention.quotes_count,
+        replies=mention.replies_count, likes=mention.likes_count, posted_at=mention.posted_at, now=now,
+        status=mention.status, answered=mention.first_response_at is not None,
+        personal_data=mention.personal_data_kinds,
+    )
+    mention.priority, mention.priority_reasons = priority.score, priority.reasons

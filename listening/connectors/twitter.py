@@ -1,0 +1,148 @@
+"""X (Twitter) through tweepy's API v2 Client: a search query (search_recent_tweets) or
+an account's mentions (get_users_mentions), incrementally by since_id.
+
+A poll reads at most MAX_PAGES pages; when more remain, the cursor keeps the pagination
+token and the next poll carries on from it before moving since_id forward, so nothing
+between two polls is skipped."""
+
+import logging
+from datetime import datetime, timezone
+
+import requests
+import tweepy
+
+from listening.choices import Platform, SourceKind
+from listening.connectors.base import Connector, ConnectorError, FetchResult, TimeoutSession, network_error
+from listening.normalized import NormalizedAuthor, NormalizedMention
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGES = 5
+TWEET_FIELDS = ["created_at", "public_metrics", "conversation_id", "referenced_tweets", "lang",
+                "author_id", "in_reply_to_user_id", "entities"]
+USER_FIELDS = ["username", "name", "public_metrics", "verified"]
+
+
+def _client(source) -> tweepy.Client:
+    credential = source.credential
+    token = credential.secrets.get("bearer_token") if credential else None
+    if not token:
+        raise ConnectorError(
+            "This X source has no bearer token. Add one to its credential in the admin.",
+            permanent=True, needs_reauth=True,
+        )
+    # Never wait_on_rate_limit: it would sleep inside the worker. A 429 is reported
+    # and the source waits for the reset time instead.
+    client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
+    client.session = TimeoutSession()
+    return client
+
+
+def _api_detail(error: tweepy.HTTPException) -> str:
+    messages = [m for m in error.api_messages if m] or [str(error.response.reason or "")]
+    return "; ".join(messages)[:300]
+
+
+def translate_error(error: Exception, source) -> ConnectorError:
+    """X's HTTP status says what happened; the message text is only shown, never parsed."""
+    name = source.credential.name if source.credential else "?"
+    if isinstance(error, tweepy.TooManyRequests):
+        reset = getattr(error, "reset_time", None)
+        retry_at = datetime.fromtimestamp(reset, tz=timezone.utc) if reset else None
+        return ConnectorError("X rate limit reached (429). Polling resumes at X's reset time.",
+                              permanent=False, retry_at=retry_at)
+    if isinstance(error, tweepy.Unauthorized):
+        return ConnectorError(
+            f"X refused the credential “{name}” (401): the token is invalid, expired or revoked. "
+            "Paste a new token in the admin, then re-enable the source.", permanent=True, needs_reauth=True)
+    if isinstance(error, tweepy.Forbidden):
+        return ConnectorError(
+            f"X refused access (403): the app behind “{name}” lacks the access level for this request. "
+            f"X says: {_api_detail(error)}", permanent=True)
+    if isinstance(error, tweepy.NotFound):
+        return ConnectorError(f"X says “{source.target}” does not exist (404). Check the account name.", permanent=True)
+    if isinstance(error, tweepy.BadRequest):
+        return ConnectorError(f"X rejected the query (400): {_api_detail(error)}. Fix the source's query.", permanent=True)
+    if isinstance(error, tweepy.TwitterServerError):
+        return ConnectorError(f"X had a server error ({error.response.status_code}). Écoute will retry.", permanent=False)
+    if isinstance(error, tweepy.HTTPException):
+        return ConnectorError(f"X answered {error.response.status_code}: {_api_detail(error)}", permanent=False)
+    if isinstance(error, requests.RequestException):
+        return network_error(error, "X")
+    raise error
+
+
+def normalize_tweet(tweet: dict, users: dict[str, dict]) -> NormalizedMention:
+    user = users.get(str(tweet.get("author_id")), {})
+    metrics = tweet.get("public_metrics") or {}
+    replied_to = next((r["id"] for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"), "")
+    handle = user.get("username", "")
+    return NormalizedMention(
+        external_id=str(tweet["id"]),
+        text=tweet.get("text") or "",
+        posted_at=datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00")),
+        author=NormalizedAuthor(
+            external_id=str(tweet.get("author_id") or ""), handle=handle, display_name=user.get("name", ""),
+            followers_count=int((user.get("public_metrics") or {}).get("followers_count") or 0),
+            profile_url=f"https://x.com/{handle}" if handle else "",
+        ) if tweet.get("author_id") else None,
+        url=f"https://x.com/{handle or 'i'}/status/{tweet['id']}",
+        language=tweet.get("lang") or "",
+        in_reply_to_id=str(replied_to),
+        conversation_id=str(tweet.get("conversation_id") or ""),
+        reposts_count=int(metrics.get("retweet_count") or 0),
+        likes_count=int(metrics.get("like_count") or 0),
+        replies_count=int(metrics.get("reply_count") or 0),
+        quotes_count=int(metrics.get("quote_count") or 0),
+        raw={"tweet": tweet, "author": user},
+    )
+
+
+class TwitterConnector(Connector):
+    platform = Platform.TWITTER
+
+    def fetch(self, source, cursor: dict) -> FetchResult:
+        client = _client(source)
+        client.return_type = dict  # plain JSON: the raw payload is stored as X sent it
+        cursor = dict(cursor)
+        try:
+            if source.kind == SourceKind.X_MENTIONS:
+                if not cursor.get("user_id"):
+                    found = client.get_user(username=source.target.lstrip("@").strip())
+                    if not found.get("data"):
+                        raise ConnectorError(f"X has no account “{source.target}”.", permanent=True)
+                    cursor["user_id"] = found["data"]["id"]
+                call, page_param = (lambda **p: client.get_users_mentions(cursor["user_id"], **p)), "pagination_token"
+            else:
+                call, page_param = (lambda **p: client.search_recent_tweets(source.target, **p)), "next_token"
+            return self._pages(call, page_param, cursor)
+        except ConnectorError:
+            raise
+        except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
+            raise translate_error(error, source) from error
+
+    def _pages(self, call, page_param: str, cursor: dict) -> FetchResult:
+        params = {"max_results": 100, "expansions": ["author_id"], "tweet_fields": TWEET_FIELDS, "user_fields": USER_FIELDS}
+        if cursor.get("since_id"):
+            params["since_id"] = cursor["since_id"]
+        token, newest = cursor.get("next_token"), cursor.get("pending_newest_id")
+        items, skipped = [], []
+        for _ in range(MAX_PAGES):
+            page = call(**params, **({page_param: token} if token else {}))
+            meta = page.get("meta") or {}
+            newest = newest or meta.get("newest_id")
+            users = {str(u["id"]): u for u in (page.get("includes") or {}).get("users", [])}
+            for tweet in page.get("data") or []:
+                try:
+                    items.append(normalize_tweet(tweet, users))
+                except (KeyError, TypeError, ValueError) as error:
+                    skipped.append(f"tweet {tweet.get('id', '?') if isinstance(tweet, dict) else '?'}: malformed ({error!r})")
+            token = meta.get("next_token")
+            if not token:
+                break
+        next_cursor = {k: v for k, v in cursor.items() if k == "user_id"}
+        if token:  # more pages remain: carry on from here next time
+            next_cursor.update(since_id=cursor.get("since_id"), next_token=token, pending_newest_id=newest)
+        else:
+            next_cursor["since_id"] = newest or cursor.get("since_id")
+        return FetchResult(items=items, cursor={k: v for k, v in next_cursor.items() if v}, skipped=skipped)
