@@ -217,3 +217,5 @@ PLATFORM_QUOTAS = {
     "facebook": env_int("FACEBOOK_REQUESTS_PER_15_MIN", 600),
     "blog": env_int("FEED_REQUESTS_PER_15_MIN", 3000),
 }
+# App secret signing Facebook webhook deliveries (credentials may also carry their own).
+FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")

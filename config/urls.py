@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from listening.webhooks import facebook_webhook
+
 urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("webhooks/facebook/", facebook_webhook, name="facebook-webhook"),
 ]

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from listening.choices import SourceState
 from listening.forms import SECRET_FIELDS, CredentialForm
 from listening.models import Author, Brand, Credential, Mention, MentionEvent, Source
+from listening.polling import source_resume
+from listening.schedules import source_schedule_remove, source_schedule_sync
 
 STATE_COLOURS = {
     SourceState.HEALTHY: "#067647", SourceState.FAILING: "#b54708",
@@ -55,6 +57,26 @@ class BrandAdmin(admin.ModelAdmin):
     def source_count(self, brand):
         return brand.sources.count()
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Source:
+            for source in formset.deleted_objects:
+                source_schedule_remove(source_id=source.pk)
+            for source in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+                source_schedule_sync(source=source)
+
+    def delete_model(self, request, brand):
+        source_ids = list(brand.sources.values_list("pk", flat=True))
+        super().delete_model(request, brand)
+        for source_id in source_ids:
+            source_schedule_remove(source_id=source_id)
+
+    def delete_queryset(self, request, queryset):
+        source_ids = list(Source.objects.filter(brand__in=queryset).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for source_id in source_ids:
+            source_schedule_remove(source_id=source_id)
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
@@ -63,6 +85,28 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["target", "brand__name"]
     readonly_fields = ["state", "last_polled_at", "last_success_at", "last_error", "last_error_at",
                        "consecutive_failures", "retry_not_before", "cursor"]
+    actions = ["resume_polling"]
+
+    @admin.action(description=_("Resume polling (after fixing the cause)"))
+    def resume_polling(self, request, queryset):
+        for source in queryset:
+            source_resume(source=source)
+        self.message_user(request, _("Polling resumes at the next scheduled time."))
+
+    def save_model(self, request, source, form, change):
+        super().save_model(request, source, form, change)
+        source_schedule_sync(source=source)
+
+    def delete_model(self, request, source):
+        source_id = source.pk
+        super().delete_model(request, source)
+        source_schedule_remove(source_id=source_id)
+
+    def delete_queryset(self, request, queryset):
+        source_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for source_id in source_ids:
+            source_schedule_remove(source_id=source_id)
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, source):
@@ -86,6 +130,15 @@ class CredentialAdmin(admin.ModelAdmin):
             "description": _("Stored values are encrypted and never shown. Type a value to set or replace it."),
         }),
     ]
+
+    def save_model(self, request, credential, form, change):
+        new_secrets = any(form.cleaned_data.get(name) for name in SECRET_FIELDS)
+        if new_secrets:  # a new token: trust it again and resume the sources that waited for it
+            credential.is_valid, credential.invalid_reason = True, ""
+        super().save_model(request, credential, form, change)
+        if new_secrets:
+            for source in credential.sources.filter(state=SourceState.NEEDS_REAUTH):
+                source_resume(source=source)
 
     @admin.display(description=_("stored values"))
     def stored(self, credential):

@@ -2,9 +2,16 @@ from dataclasses import asdict
 
 from celery import shared_task
 
+from listening.ingestion import mention_ingest
 from listening.models import Source
 from listening.normalized import normalized_from_dict
-from listening.ingestion import mention_ingest
+from listening.polling import source_poll
+
+
+@shared_task(acks_late=True)
+def poll_source(source_id: int) -> dict:
+    """Run by beat for each source at its interval; the lock inside makes overlaps harmless."""
+    return asdict(source_poll(source_id=source_id))
 
 
 @shared_task(acks_late=True)

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from listening.choices import Platform
 from listening.connectors.base import HTTP_TIMEOUT, Connector, ConnectorError, FetchResult, network_error
+from listening.locks import quota_take
 from listening.normalized import NormalizedAuthor, NormalizedMention
 
 logger = logging.getLogger(__name__)
@@ -121,6 +122,7 @@ class FacebookPageConnector(Connector):
     def _posts(self, graph, page_id: str, edge: str, params: dict):
         after = None
         for _ in range(MAX_PAGES):
+            quota_take(Platform.FACEBOOK)
             page = graph.get_connections(page_id, edge, **params, **({"after": after} if after else {}))
             yield from page.get("data") or []
             after = ((page.get("paging") or {}).get("cursors") or {}).get("after")

@@ -13,6 +13,7 @@ import requests
 
 from listening.choices import Platform
 from listening.connectors.base import HTTP_TIMEOUT, Connector, ConnectorError, FetchResult, network_error
+from listening.locks import quota_take
 from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.text import html_to_text, short_id
 
@@ -60,6 +61,7 @@ def _download(url: str, cursor: dict) -> requests.Response | None:
         headers["If-None-Match"] = cursor["etag"]
     if cursor.get("modified"):
         headers["If-Modified-Since"] = cursor["modified"]
+    quota_take(Platform.BLOG)
     try:
         response = requests.get(url, headers=headers, timeout=HTTP_TIMEOUT, stream=True)
     except requests.RequestException as error:

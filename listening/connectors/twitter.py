@@ -13,6 +13,7 @@ import tweepy
 
 from listening.choices import Platform, SourceKind
 from listening.connectors.base import Connector, ConnectorError, FetchResult, TimeoutSession, network_error
+from listening.locks import quota_take
 from listening.normalized import NormalizedAuthor, NormalizedMention
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ class TwitterConnector(Connector):
         try:
             if source.kind == SourceKind.X_MENTIONS:
                 if not cursor.get("user_id"):
+                    quota_take(Platform.TWITTER)
                     found = client.get_user(username=source.target.lstrip("@").strip())
                     if not found.get("data"):
                         raise ConnectorError(f"X has no account “{source.target}”.", permanent=True)
@@ -128,6 +130,7 @@ class TwitterConnector(Connector):
         token, newest = cursor.get("next_token"), cursor.get("pending_newest_id")
         items, skipped = [], []
         for _ in range(MAX_PAGES):
+            quota_take(Platform.TWITTER)
             page = call(**params, **({page_param: token} if token else {}))
             meta = page.get("meta") or {}
             newest = newest or meta.get("newest_id")

@@ -1,0 +1,115 @@
+"""Polling a source: fetch what's new, store it, then move the cursor and record health.
+
+The cursor is saved only after the mentions are committed, so a worker that dies in
+between leaves the cursor where it was: the next poll fetches the same items again and
+ingestion stores each once. A Redis lock keeps two polls of one source from overlapping."""
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles
+from listening.choices import SourceState
+from listening.connectors import ConnectorError, connector_for
+from listening.ingestion import mention_ingest
+from listening.locks import exclusive
+from listening.models import Credential, Source
+
+logger = logging.getLogger(__name__)
+LOCK_SECONDS = 10 * 60
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_MAX_SECONDS = 60 * 60
+
+
+@dataclass
+class PollResult:
+    source_id: int
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    own: int = 0
+    errors: list[str] = field(default_factory=list)
+    skipped: str = ""  # why the poll didn't run: locked, disabled, paused, waiting
+
+
+def backoff_seconds(failures: int) -> float:
+    """Exponential backoff with full jitter: 1, 2, 4 ... minutes, capped at an hour."""
+    ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, failures - 1))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _admins_notify(source: Source, message: str) -> None:
+    emails = [u.email for u in get_user_model().objects.filter(is_active=True).exclude(email="")
+              if roles.has_role(u, roles.ADMIN)]
+    if emails:
+        send_mail(f"[Écoute] Source paused: {source}", f"{message}\n\nThe source stays paused until it is fixed in the admin.",
+                  None, emails, fail_silently=True)
+
+
+def source_failure_record(*, source: Source, error: ConnectorError) -> None:
+    now = timezone.now()
+    source.last_error, source.last_error_at, source.last_polled_at = error.message, now, now
+    source.consecutive_failures += 1
+    previous_state = source.state
+    if error.permanent:
+        source.state = SourceState.NEEDS_REAUTH if error.needs_reauth else SourceState.PAUSED
+        source.retry_not_before = None
+        if error.needs_reauth and source.credential_id:
+            Credential.objects.filter(pk=source.credential_id).update(is_valid=False, invalid_reason=error.message)
+    else:
+        source.state = SourceState.FAILING
+        source.retry_not_before = error.retry_at or now + timedelta(seconds=backoff_seconds(source.consecutive_failures))
+    source.save(update_fields=["last_error", "last_error_at", "last_polled_at", "consecutive_failures", "state",
+                               "retry_not_before"])
+    logger.warning("Poll of source %s failed (%s): %s", source.pk, "permanent" if error.permanent else "transient", error.message)
+    if error.permanent and previous_state != source.state:
+        _admins_notify(source, error.message)
+
+
+def source_success_record(*, source: Source, cursor: dict) -> None:
+    now = timezone.now()
+    Source.objects.filter(pk=source.pk).update(
+        cursor=cursor, state=SourceState.HEALTHY, last_polled_at=now, last_success_at=now,
+        consecutive_failures=0, retry_not_before=None,
+    )
+
+
+def source_poll(*, source_id: int) -> PollResult:
+    result = PollResult(source_id=source_id)
+    with exclusive(f"poll:{source_id}", LOCK_SECONDS) as mine:
+        if not mine:
+            result.skipped = "locked"
+            return result
+        source = Source.objects.select_related("brand", "credential").filter(pk=source_id).first()
+        if source is None or not source.enabled:
+            result.skipped = "disabled"
+            return result
+        if source.state in (SourceState.PAUSED, SourceState.NEEDS_REAUTH):
+            result.skipped = "paused"
+            return result
+        if source.retry_not_before and source.retry_not_before > timezone.now():
+            result.skipped = "waiting"
+            return result
+        try:
+            fetched = connector_for(source).fetch(source, dict(source.cursor))
+        except ConnectorError as error:
+            source_failure_record(source=source, error=error)
+            result.errors.append(error.message)
+            return result
+        stored = mention_ingest(brand=source.brand, platform=source.platform, items=fetched.items, source=source)
+        source_success_record(source=source, cursor=fetched.cursor)
+        result.fetched, result.new, result.duplicates, result.own = stored.fetched, stored.new, stored.duplicates, stored.own
+        result.errors += fetched.skipped + ([f"{stored.skipped} items had no id or date"] if stored.skipped else [])
+        return result
+
+
+@transaction.atomic
+def source_resume(*, source: Source) -> None:
+    """An admin fixed the cause: poll again from the next beat."""
+    Source.objects.filter(pk=source.pk).update(state=SourceState.HEALTHY, consecutive_failures=0, retry_not_before=None)
