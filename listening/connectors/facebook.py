@@ -42,6 +42,9 @@ def translate_error(error: Exception, source) -> ConnectorError:
     """Graph error codes decide; the message is only shown to the admin."""
     if isinstance(error, requests.RequestException):
         return network_error(error, "Facebook")
+    if isinstance(error, (KeyError, ValueError, TypeError)):  # facebook-sdk choking on an odd response
+        return ConnectorError(f"Facebook sent a response Écoute could not read ({error!r:.100}). Écoute will retry.",
+                              permanent=False)
     if not isinstance(error, facebook.GraphAPIError):
         raise error
     details = error.result.get("error", {}) if isinstance(error.result, dict) else {}

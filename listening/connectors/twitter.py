@@ -70,6 +70,9 @@ def translate_error(error: Exception, source) -> ConnectorError:
         return ConnectorError(f"X answered {error.response.status_code}: {_api_detail(error)}", permanent=False)
     if isinstance(error, requests.RequestException):
         return network_error(error, "X")
+    if isinstance(error, (KeyError, ValueError, TypeError)):  # a response that isn't the JSON X documents
+        return ConnectorError(f"X sent a response Écoute could not read ({error!r:.100}). Écoute will retry.",
+                              permanent=False)
     raise error
 
 
