@@ -1,26 +1,41 @@
 """Storing fetched mentions: once, in bulk, with their triage fields already set.
 
-One batch = authors upserted in one statement, mentions inserted in chunks with
+One batch = authors upserted in one statement, new mentions inserted with
 INSERT ... ON CONFLICT DO NOTHING RETURNING (the rows that come back are exactly the new
 ones, even when another worker stores the same items at the same moment), then their
-`created` events. Items posted by the brand's own accounts are not mentions: replies to
-a stored mention are recorded as responses made on the platform."""
+`created` events. On Postgres the rows travel by COPY into a per-connection staging table
+and only the columns that differ per mention are sent; the batch's constants are filled
+in by the INSERT ... SELECT. Items posted by the brand's own accounts are not mentions:
+their replies to a stored mention are recorded as responses made on the platform."""
 
 import logging
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg2.extras import execute_values
 
 from complaints.triage import triage_fields_apply
 from listening.choices import EventKind
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.normalized import NormalizedMention
+from listening.pgcopy import copy_rows, formatters_for
 from listening.text import storable
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
 AUTHOR_FIELDS = ["handle", "display_name", "followers_count", "profile_url", "updated_at"]
+
+_FIELDS = [f for f in Mention._meta.concrete_fields if not f.primary_key]
+_DEFAULTS = {f.attname: f.get_default() for f in _FIELDS}
+# Columns whose value differs from one mention to the next; the rest are the batch's constants.
+PER_ROW = ["external_id", "url", "author_id", "title", "text", "language", "posted_at", "in_reply_to_id",
+           "conversation_id", "reposts_count", "likes_count", "replies_count", "quotes_count", "raw",
+           "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons"]
+_PER_ROW_FIELDS = [Mention._meta.get_field(name) for name in PER_ROW]
+_PER_ROW_FORMATTERS = formatters_for(_PER_ROW_FIELDS)
+_EVENT_FORMATTERS = [str, str, lambda at: at.isoformat(), str]
 
 
 @dataclass
@@ -55,36 +70,66 @@ def _is_own(item: NormalizedMention, own_ids: set[str]) -> bool:
 
 
 def _authors_upsert(platform: str, items: list[NormalizedMention]) -> dict[str, int]:
+    """Creates new authors and refreshes known ones (follower counts change); returns ids."""
     latest = {item.author.external_id: item.author for item in items if item.author and item.author.external_id}
     if not latest:
         return {}
     now = timezone.now()
-    rows = [Author(platform=platform, external_id=a.external_id, handle=storable(a.handle)[:200],
-                   display_name=storable(a.display_name)[:300], followers_count=max(0, int(a.followers_count or 0)),
-                   profile_url=a.profile_url[:500], updated_at=now) for a in latest.values()]
-    Author.objects.bulk_create(rows, update_conflicts=True, unique_fields=["platform", "external_id"],
-                               update_fields=AUTHOR_FIELDS, batch_size=CHUNK)
+    values = [(platform, a.external_id, storable(a.handle)[:200], storable(a.display_name)[:300],
+               max(0, int(a.followers_count or 0)), a.profile_url[:500], now) for a in latest.values()]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            return dict(execute_values(cursor.cursor, (
+                "INSERT INTO listening_author (platform, external_id, handle, display_name, followers_count, "
+                "profile_url, updated_at) VALUES %s ON CONFLICT (platform, external_id) DO UPDATE SET "
+                "handle = EXCLUDED.handle, display_name = EXCLUDED.display_name, followers_count = "
+                "EXCLUDED.followers_count, profile_url = EXCLUDED.profile_url, updated_at = EXCLUDED.updated_at "
+                "RETURNING external_id, id"), values, page_size=CHUNK, fetch=True))
+    Author.objects.bulk_create(
+        [Author(platform=v[0], external_id=v[1], handle=v[2], display_name=v[3], followers_count=v[4],
+                profile_url=v[5], updated_at=v[6]) for v in values],
+        update_conflicts=True, unique_fields=["platform", "external_id"], update_fields=AUTHOR_FIELDS, batch_size=CHUNK)
     return dict(Author.objects.filter(platform=platform, external_id__in=list(latest)).values_list("external_id", "id"))
 
 
-def _insert_new(mentions: list[Mention]) -> list[tuple[int, str]]:
-    """Inserts the mentions that aren't stored yet; returns (id, external_id) of those."""
-    fields = [f for f in Mention._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(Mention._meta.db_table)
-    inserted = []
+def _insert_new(rows: list[tuple], constants: dict) -> list[tuple[int, str]]:
+    """Inserts the mentions not stored yet; returns (id, external_id) of those.
+    rows hold the PER_ROW columns; constants hold every other column's value."""
+    conflict = " ON CONFLICT (brand_id, platform, external_id) DO NOTHING RETURNING id, external_id"
+    columns = [f.column for f in _FIELDS]
     with connection.cursor() as cursor:
-        for start in range(0, len(mentions), CHUNK):
-            chunk = mentions[start:start + CHUNK]
-            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            params = [f.get_db_prep_save(getattr(m, f.attname), connection) for m in chunk for f in fields]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-                "ON CONFLICT (brand_id, platform, external_id) DO NOTHING RETURNING id, external_id",
-                params,
-            )
+        if connection.vendor == "postgresql":
+            per_row_columns = [f.column for f in _PER_ROW_FIELDS]
+            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS mention_staging AS "
+                           f"SELECT {', '.join(per_row_columns)} FROM listening_mention WITH NO DATA")
+            cursor.execute("TRUNCATE mention_staging")
+            copy_rows(cursor.cursor, "mention_staging", per_row_columns, rows, _PER_ROW_FORMATTERS)
+            selected = [f.column if f.attname in PER_ROW else "%s" for f in _FIELDS]
+            params = [f.get_db_prep_save(constants[f.attname], connection) for f in _FIELDS if f.attname not in PER_ROW]
+            cursor.execute(f"INSERT INTO listening_mention ({', '.join(columns)}) "
+                           f"SELECT {', '.join(selected)} FROM mention_staging" + conflict, params)
+            inserted = cursor.fetchall()
+            cursor.execute("TRUNCATE mention_staging")
+            return inserted
+        inserted = []
+        head = f"INSERT INTO listening_mention ({', '.join(columns)}) VALUES "
+        placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        for start in range(0, len(rows), CHUNK):
+            chunk = [{**constants, **dict(zip(PER_ROW, row))} for row in rows[start:start + CHUNK]]
+            params = [f.get_db_prep_save(values[f.attname], connection) for values in chunk for f in _FIELDS]
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)) + conflict, params)
             inserted += cursor.fetchall()
-    return inserted
+        return inserted
+
+
+def _events_created(inserted: list[tuple[int, str]], at) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy_rows(cursor.cursor, "listening_mentionevent", ["mention_id", "kind", "at", "data"],
+                      ((pk, EventKind.CREATED, at, "{}") for pk, _ in inserted), _EVENT_FORMATTERS)
+    else:
+        MentionEvent.objects.bulk_create(
+            [MentionEvent(mention_id=pk, kind=EventKind.CREATED, at=at) for pk, _ in inserted], batch_size=CHUNK)
 
 
 def _own_replies_record(brand: Brand, platform: str, items: list[NormalizedMention]) -> None:
@@ -100,19 +145,30 @@ def _own_replies_record(brand: Brand, platform: str, items: list[NormalizedMenti
                                      sent_at=item.posted_at)
 
 
-def mention_ingest(
-    *, brand: Brand, platform: str, items: list[NormalizedMention], source: Source | None = None, fetched_at=None,
-) -> IngestResult:
-    from responses.selectors import sla_policies_by_label
+def _per_row_values(item: NormalizedMention, author_id, followers: int, policies: dict, now) -> tuple:
+    mention = SimpleNamespace(
+        external_id=str(item.external_id), url=item.url[:1000], author_id=author_id,
+        title=storable(item.title)[:500], text=storable(item.text), language=(item.language or "")[:8],
+        posted_at=item.posted_at, in_reply_to_id=str(item.in_reply_to_id)[:128],
+        conversation_id=str(item.conversation_id)[:128], reposts_count=max(0, item.reposts_count),
+        likes_count=max(0, item.likes_count), replies_count=max(0, item.replies_count),
+        quotes_count=max(0, item.quotes_count),
+        raw=item.raw if connection.vendor == "postgresql" else storable(item.raw),  # pgcopy handles NUL
+        label=_DEFAULTS["label"], status=_DEFAULTS["status"], first_response_at=None,
+    )
+    triage_fields_apply(mention=mention, policies=policies, now=now, followers=followers)
+    values = mention.__dict__
+    return tuple(values[name] for name in PER_ROW)
 
-    result = IngestResult(fetched=len(items))
-    own_ids = brand.own_account_ids()
+
+def _sort_out(items, own_ids, result, source):
+    """Valid, distinct items of others, and the brand's own posts."""
     candidates, own, seen = [], [], set()
     for item in items:
         reason = _valid(item)
         if reason:
             result.skipped += 1
-            logger.warning("Skipped an item from %s: %s", source or brand, reason)
+            logger.warning("Skipped an item from %s: %s", source, reason)
         elif _is_own(item, own_ids):
             own.append(item)
         elif item.external_id in seen:
@@ -120,31 +176,38 @@ def mention_ingest(
         else:
             seen.add(item.external_id)
             candidates.append(item)
-    result.own = len(own)
+    return candidates, own
 
+
+def mention_ingest(
+    *, brand: Brand, platform: str, items: list[NormalizedMention], source: Source | None = None, fetched_at=None,
+    flushed_by_next_commit: bool = False,
+) -> IngestResult:
+    """flushed_by_next_commit: the caller commits synchronously right after (a poll saving its
+    cursor). That commit flushes this transaction's WAL too, so this one need not wait for
+    the disk: if the database crashed in between, the cursor would not have moved either."""
+    from responses.selectors import sla_policies_by_label
+
+    result = IngestResult(fetched=len(items))
+    candidates, own = _sort_out(items, brand.own_account_ids(), result, source or brand)
+    result.own = len(own)
     now = timezone.now()
     fetched_at = fetched_at or now
     policies = sla_policies_by_label(brand_id=brand.pk)
+    constants = {**_DEFAULTS, "brand_id": brand.pk, "source_id": source.pk if source else None,
+                 "platform": platform, "fetched_at": fetched_at}
     with transaction.atomic():
+        if flushed_by_next_commit and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         author_ids = _authors_upsert(platform, candidates)
-        followers = {i.author.external_id: i.author.followers_count for i in candidates if i.author}
-        mentions = []
+        rows = []
         for item in candidates:
-            author_key = item.author.external_id if item.author else None
-            mention = Mention(
-                brand=brand, source=source, platform=platform, external_id=str(item.external_id),
-                url=item.url[:1000], author_id=author_ids.get(author_key), title=storable(item.title)[:500],
-                text=storable(item.text), language=(item.language or "")[:8], posted_at=item.posted_at,
-                fetched_at=fetched_at, in_reply_to_id=str(item.in_reply_to_id)[:128],
-                conversation_id=str(item.conversation_id)[:128], reposts_count=max(0, item.reposts_count),
-                likes_count=max(0, item.likes_count), replies_count=max(0, item.replies_count),
-                quotes_count=max(0, item.quotes_count), raw=storable(item.raw),
-            )
-            triage_fields_apply(mention=mention, policies=policies, now=now, followers=followers.get(author_key, 0))
-            mentions.append(mention)
-        inserted = _insert_new(mentions) if mentions else []
-        MentionEvent.objects.bulk_create(
-            [MentionEvent(mention_id=pk, kind=EventKind.CREATED, at=fetched_at) for pk, _ in inserted], batch_size=CHUNK)
+            key = item.author.external_id if item.author else None
+            followers = item.author.followers_count if item.author else 0
+            rows.append(_per_row_values(item, author_ids.get(key), followers, policies, now))
+        inserted = _insert_new(rows, constants) if rows else []
+        _events_created(inserted, fetched_at)
         if own:
             _own_replies_record(brand, platform, own)
     result.new = len(inserted)

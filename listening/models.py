@@ -151,15 +151,21 @@ OPEN_Q = Q(status__in=[s.value for s in OPEN_STATUSES])
 
 
 class Mention(models.Model):
-    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("brand"))
+    # Foreign keys whose lookups the composite indexes below already serve carry no index
+    # of their own: every index costs time on each of the millions of inserts.
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("brand"), db_index=False,
+    )
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions", verbose_name=_("source"),
+        db_index=False,
     )
     platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
     external_id = models.CharField(_("platform id"), max_length=128)
     url = models.URLField(_("link"), max_length=1000, blank=True)
     author = models.ForeignKey(
         Author, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions", verbose_name=_("author"),
+        db_index=False,
     )
     title = models.CharField(_("title"), max_length=500, blank=True)
     text = models.TextField(_("text"))
@@ -181,7 +187,7 @@ class Mention(models.Model):
     model_version = models.CharField(_("model version"), max_length=40, blank=True)
     label_corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("label corrected by"),
+        verbose_name=_("label corrected by"), db_index=False,
     )
     label_corrected_at = models.DateTimeField(_("label corrected at"), null=True, blank=True)
 
@@ -189,7 +195,7 @@ class Mention(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_mentions",
-        verbose_name=_("assignee"),
+        verbose_name=_("assignee"), db_index=False,
     )
     priority = models.IntegerField(_("priority"), default=0)
     priority_reasons = models.JSONField(_("priority reasons"), default=list, blank=True)
@@ -212,6 +218,9 @@ class Mention(models.Model):
             models.Index(fields=["brand", "-priority", "-id"], condition=OPEN_Q, name="mention_queue_by_priority"),
             models.Index(fields=["brand", "posted_at", "id"], condition=OPEN_Q, name="mention_queue_by_age"),
             models.Index(fields=["-priority", "-id"], condition=OPEN_Q, name="mention_queue_all_brands"),
+            # "Assigned to me": only assigned rows are in it, so new mentions don't touch it.
+            models.Index(fields=["assignee", "-priority", "-id"], condition=Q(assignee__isnull=False),
+                         name="mention_by_assignee"),
             # Reports and history over all statuses.
             models.Index(fields=["brand", "posted_at"], name="mention_brand_posted"),
             models.Index(fields=["author", "posted_at"], name="mention_author_posted"),
@@ -229,7 +238,9 @@ class MentionEvent(models.Model):
     """Append-only history of a mention. Response times are computed from it, so a row
     is never changed once written (a database trigger refuses UPDATE on Postgres)."""
 
-    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="events", verbose_name=_("mention"))
+    mention = models.ForeignKey(
+        Mention, on_delete=models.CASCADE, related_name="events", verbose_name=_("mention"), db_index=False,
+    )  # served by the (mention, at) index
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",

@@ -102,7 +102,8 @@ def source_poll(*, source_id: int) -> PollResult:
             source_failure_record(source=source, error=error)
             result.errors.append(error.message)
             return result
-        stored = mention_ingest(brand=source.brand, platform=source.platform, items=fetched.items, source=source)
+        stored = mention_ingest(brand=source.brand, platform=source.platform, items=fetched.items, source=source,
+                                flushed_by_next_commit=True)
         source_success_record(source=source, cursor=fetched.cursor)
         result.fetched, result.new, result.duplicates, result.own = stored.fetched, stored.new, stored.duplicates, stored.own
         result.errors += fetched.skipped + ([f"{stored.skipped} items had no id or date"] if stored.skipped else [])

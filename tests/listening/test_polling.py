@@ -28,7 +28,7 @@ def test_a_crash_between_fetch_and_commit_loses_and_duplicates_nothing(http, x_s
 
 def test_a_crash_inside_the_insert_rolls_the_whole_batch_back(http, x_source):
     http.get(SEARCH_URL, json=search_page([tweet(2), tweet(1)]))
-    with mock.patch("listening.ingestion.MentionEvent.objects.bulk_create", side_effect=RuntimeError("killed")):
+    with mock.patch("listening.ingestion._events_created", side_effect=RuntimeError("killed")):
         with pytest.raises(RuntimeError):
             source_poll(source_id=x_source.pk)
     assert not Mention.objects.exists()
