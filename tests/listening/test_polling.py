@@ -65,3 +65,21 @@ def test_two_workers_polling_one_source_at_once_one_runs(http, x_source):
     first.join(10)
     assert sorted(r.skipped for r in results) == ["", "locked"]
     assert Mention.objects.filter(external_id="9").count() == 1
+
+
+def test_the_shared_quota_holds_across_polls_and_says_when_it_reopens(http, x_source, settings):
+    settings.PLATFORM_QUOTAS = {**settings.PLATFORM_QUOTAS, "twitter": 1}
+    http.get(SEARCH_URL, json=search_page([tweet(1)]))
+    assert source_poll(source_id=x_source.pk).new == 1
+    refused = source_poll(source_id=x_source.pk)
+    assert "quota" in refused.errors[0] and http.call_count == 1
+    source = Source.objects.get(pk=x_source.pk)
+    assert source.retry_not_before.minute % 15 == 0 and source.retry_not_before.second == 0
+
+
+def test_backoff_grows_and_stays_capped():
+    from listening.polling import BACKOFF_MAX_SECONDS, backoff_seconds
+
+    assert 30 <= backoff_seconds(1) <= 60
+    assert 240 <= backoff_seconds(4) <= 480
+    assert backoff_seconds(50) <= BACKOFF_MAX_SECONDS
