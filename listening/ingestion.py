@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
+from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import triage_fields_apply
 from listening.choices import EventKind
 from listening.models import Author, Brand, Mention, MentionEvent, Source
@@ -32,10 +33,11 @@ _DEFAULTS = {f.attname: f.get_default() for f in _FIELDS}
 # Columns whose value differs from one mention to the next; the rest are the batch's constants.
 PER_ROW = ["external_id", "url", "author_id", "title", "text", "language", "posted_at", "in_reply_to_id",
            "conversation_id", "reposts_count", "likes_count", "replies_count", "quotes_count", "raw",
-           "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons"]
+           "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons",
+           "label", "predicted_label", "confidence", "model_version"]
 _PER_ROW_FIELDS = [Mention._meta.get_field(name) for name in PER_ROW]
 _PER_ROW_FORMATTERS = formatters_for(_PER_ROW_FIELDS)
-_EVENT_FORMATTERS = [str, str, lambda at: at.isoformat(), str]
+_EVENT_FORMATTERS = [str, str, lambda at: at.isoformat(), formatters_for([MentionEvent._meta.get_field("data")])[0]]
 
 
 @dataclass
@@ -122,14 +124,18 @@ def _insert_new(rows: list[tuple], constants: dict) -> list[tuple[int, str]]:
         return inserted
 
 
-def _events_created(inserted: list[tuple[int, str]], at) -> None:
+def _events_created(inserted: list[tuple[int, str]], at, classified: dict[str, dict]) -> None:
+    """`created` for every new mention, and `classified` for those the model labelled."""
+    events = [(pk, EventKind.CREATED, at, {}) for pk, _ in inserted]
+    events += [(pk, EventKind.CLASSIFIED, at, classified[key]) for pk, key in inserted if key in classified]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            copy_rows(cursor.cursor, "listening_mentionevent", ["mention_id", "kind", "at", "data"],
-                      ((pk, EventKind.CREATED, at, "{}") for pk, _ in inserted), _EVENT_FORMATTERS)
+            copy_rows(cursor.cursor, "listening_mentionevent", ["mention_id", "kind", "at", "data"], events,
+                      _EVENT_FORMATTERS)
     else:
         MentionEvent.objects.bulk_create(
-            [MentionEvent(mention_id=pk, kind=EventKind.CREATED, at=at) for pk, _ in inserted], batch_size=CHUNK)
+            [MentionEvent(mention_id=pk, kind=kind, at=when, data=data) for pk, kind, when, data in events],
+            batch_size=CHUNK)
 
 
 def _own_replies_record(brand: Brand, platform: str, items: list[NormalizedMention]) -> None:
@@ -145,7 +151,9 @@ def _own_replies_record(brand: Brand, platform: str, items: list[NormalizedMenti
                                      sent_at=item.posted_at)
 
 
-def _per_row_values(item: NormalizedMention, author_id, followers: int, policies: dict, now) -> tuple:
+def _per_row_values(item: NormalizedMention, author_id, followers: int, policies: dict, now,
+                    classification: tuple[str, float, str] | None) -> tuple:
+    label, confidence, version = classification or ("", None, "")
     mention = SimpleNamespace(
         external_id=str(item.external_id), url=item.url[:1000], author_id=author_id,
         title=storable(item.title)[:500], text=storable(item.text), language=(item.language or "")[:8],
@@ -154,11 +162,22 @@ def _per_row_values(item: NormalizedMention, author_id, followers: int, policies
         likes_count=max(0, item.likes_count), replies_count=max(0, item.replies_count),
         quotes_count=max(0, item.quotes_count),
         raw=item.raw if connection.vendor == "postgresql" else storable(item.raw),  # pgcopy handles NUL
-        label=_DEFAULTS["label"], status=_DEFAULTS["status"], first_response_at=None,
+        label=label, predicted_label=label, confidence=confidence, model_version=version,
+        status=_DEFAULTS["status"], first_response_at=None,
     )
     triage_fields_apply(mention=mention, policies=policies, now=now, followers=followers)
     values = mention.__dict__
     return tuple(values[name] for name in PER_ROW)
+
+
+def _classify(items: list[NormalizedMention]) -> list[tuple[str, float, str] | None]:
+    """The active model's (label, confidence, version) per item, in one batch; Nones when
+    no model is active yet (the mentions then wait unlabelled; see complaints.tasks)."""
+    result = classify_texts([f"{item.title}\n{item.text}".strip() for item in items]) if items else None
+    if result is None:
+        return [None] * len(items)
+    version, labels = result
+    return [(label, confidence, version) for label, confidence in labels]
 
 
 def _sort_out(items, own_ids, result, source):
@@ -201,13 +220,16 @@ def mention_ingest(
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         author_ids = _authors_upsert(platform, candidates)
+        classifications = _classify(candidates)
         rows = []
-        for item in candidates:
+        for item, classification in zip(candidates, classifications):
             key = item.author.external_id if item.author else None
             followers = item.author.followers_count if item.author else 0
-            rows.append(_per_row_values(item, author_ids.get(key), followers, policies, now))
+            rows.append(_per_row_values(item, author_ids.get(key), followers, policies, now, classification))
         inserted = _insert_new(rows, constants) if rows else []
-        _events_created(inserted, fetched_at)
+        classified = {item.external_id: {"label": c[0], "confidence": round(c[1], 4), "model_version": c[2]}
+                      for item, c in zip(candidates, classifications) if c}
+        _events_created(inserted, fetched_at, classified)
         if own:
             _own_replies_record(brand, platform, own)
     result.new = len(inserted)

@@ -1,0 +1,47 @@
+"""Training data: the project's own corpus (complaints/corpus/**/*.jsonl, written for
+Écoute) plus every label correction community managers made in the queue."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from complaints.classifier import LABELS
+from complaints.classifier.text import normalize
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    lang: str
+    origin: str  # "corpus" or "correction"
+
+
+def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
+    examples = []
+    for path in sorted(directory.rglob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("label") not in LABELS or not str(row.get("text", "")).strip():
+                raise ValueError(f"{path.name} line {number}: needs a text and one of {', '.join(LABELS)}")
+            examples.append(Example(row["text"], row["label"], row.get("lang", ""), "corpus"))
+    return examples
+
+
+def correction_examples() -> list[Example]:
+    from listening.models import Mention
+
+    rows = Mention.objects.filter(label_corrected_at__isnull=False).values_list("title", "text", "label", "language")
+    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction") for title, text, label, language in rows]
+
+
+def training_examples() -> list[Example]:
+    """The corpus plus corrections; a correction replaces a corpus example with the same text."""
+    by_text = {normalize(e.text): e for e in corpus_examples()}
+    for correction in correction_examples():
+        by_text[normalize(correction.text)] = correction
+    return list(by_text.values())

@@ -1,0 +1,46 @@
+"""Normalization and tokens for the classifier.
+
+scikit-learn's default token pattern drops "?", "!", emoji and elided words (l', j', n'),
+and has no French stop-word list. Here nothing that carries intent is dropped: negations,
+question words, punctuation runs and emoji all become tokens."""
+
+import re
+import unicodedata
+
+URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
+HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
+# French elisions: l'appli → l' appli, j'ai → j' ai, qu'il → qu' il, aujourd'hui stays whole.
+ELISION = re.compile(r"\b(l|j|n|qu|c|d|s|m|t|jusqu|lorsqu|puisqu)'(?=\w)", re.IGNORECASE)
+ELONGATED = re.compile(r"(\w)\1{2,}")  # "nuuuul" → "nuul": keeps the emphasis, merges the spellings
+PUNCT_RUN = re.compile(r"([!?])[!?]+")
+ELLIPSIS = re.compile(r"\.{3,}|…")
+TOKEN = re.compile(
+    r"_url_|_user_|#\w+|\w+'\w+|\w+'|\w+"  # placeholders, hashtags, contractions, elided words, words
+    r"|[!?]{1,2}|…"  # intent punctuation, single or repeated
+    r"|[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u3030\u303D\u3297\u3299]"  # emoji and symbols
+)
+
+
+def _fold_accents(text: str) -> str:
+    """Removes accents (customers often type without them) but leaves emoji intact."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def normalize(text: str) -> str:
+    text = text.translate(APOSTROPHES)
+    text = URL.sub(" _url_ ", text)
+    text = HANDLE.sub(" _user_ ", text)
+    text = HASHTAG.sub(lambda m: f" #{m.group(1)} {m.group(1)} ", text)  # the tag and its word
+    text = _fold_accents(text.lower())
+    text = ELISION.sub(lambda m: m.group(1) + "' ", text)
+    text = ELONGATED.sub(r"\1\1", text)
+    text = PUNCT_RUN.sub(lambda m: " " + ("?!" if "?" in m.group() and "!" in m.group() else m.group(1) * 2) + " ", text)
+    return ELLIPSIS.sub(" … ", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of a normalized text (used as the word analyzer)."""
+    return TOKEN.findall(text)

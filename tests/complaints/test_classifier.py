@@ -1,0 +1,88 @@
+import io
+import json
+from datetime import timedelta
+from unittest import mock
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from complaints.classifier import lifecycle
+from complaints.classifier.corpus import training_examples
+from complaints.models import ClassifierModel
+from complaints.services import mention_label_correct
+from listening.choices import EventKind, Platform
+from listening.ingestion import mention_ingest
+from listening.models import Mention
+from listening.normalized import NormalizedMention
+from tests.factories import BrandFactory, MentionFactory
+
+
+def test_first_training_activates_with_stored_metrics(db, mini_corpus):
+    outcome = lifecycle.model_train(folds=3)
+    assert outcome.activated and outcome.model.is_active
+    metrics = outcome.model.metrics
+    assert set(metrics["per_class"]) == {"complaint", "question", "praise", "other"}
+    assert len(metrics["confusion"]["matrix"]) == 4 and set(metrics["by_language"]) == {"en", "fr"}
+    assert outcome.model.examples == 80
+
+
+def test_a_worse_model_is_refused_unless_forced(db, mini_corpus):
+    first = lifecycle.model_train(folds=3).model
+    worse = {**first.metrics, "macro_f1": first.macro_f1 - 0.2}
+    with mock.patch.object(lifecycle, "evaluate", return_value=worse):
+        refused = lifecycle.model_train(folds=3)
+        assert not refused.activated and "below the active" in refused.message
+        assert ClassifierModel.objects.get(is_active=True) == first
+        forced = lifecycle.model_train(folds=3, force=True)
+    assert forced.activated and ClassifierModel.objects.get(is_active=True) == forced.model
+
+
+def test_a_correction_changes_the_next_training_set(db, mini_corpus, community_manager):
+    mention = MentionFactory(text="Est-ce que la carte jeune marche sur les TER ?", label="question")
+    before = {e.text: e.label for e in training_examples()}
+    assert before["Est-ce que la carte jeune marche sur les TER ?"] == "question"
+    mention_label_correct(mention=mention, label="complaint", actor=community_manager)
+    after = [e for e in training_examples() if "carte jeune" in e.text]
+    assert [(e.label, e.origin) for e in after] == [("complaint", "correction")]
+    assert lifecycle.model_train(folds=3).model.corrections == 1
+
+
+def test_the_active_model_is_loaded_once_per_process(db, mini_corpus):
+    lifecycle.model_train(folds=3)
+    with mock.patch.object(lifecycle.joblib, "load", wraps=lifecycle.joblib.load) as load:
+        for _ in range(3):
+            lifecycle.classify_texts(["box en panne"])
+    assert load.call_count == 1
+
+
+def test_new_mentions_are_classified_on_the_way_in(db, mini_corpus):
+    lifecycle.model_train(folds=3)
+    item = NormalizedMention(external_id="c1", text="Colis perdu et toujours aucune réponse du SAV, honteux",
+                             posted_at=timezone.now() - timedelta(minutes=5))
+    mention_ingest(brand=BrandFactory(), platform=Platform.TWITTER, items=[item])
+    mention = Mention.objects.get(external_id="c1")
+    assert mention.label == mention.predicted_label == "complaint"
+    assert 0 < mention.confidence <= 1 and mention.model_version == ClassifierModel.objects.get(is_active=True).version
+    classified = mention.events.get(kind=EventKind.CLASSIFIED)
+    assert classified.data["label"] == "complaint"
+    assert mention.priority_reasons[0] == {"code": "label", "label": "complaint"}
+
+
+def test_classify_command_trains_on_a_fresh_install_and_answers_per_line(db, mini_corpus, tmp_path, capsys):
+    path = tmp_path.parent / "classify-input.jsonl"  # outside the fixture's corpus folder
+    path.write_text('{"id": 7, "text": "Thanks for the quick reply, all sorted"}\nnot json\n'
+                    '{"text": "How do I turn on roaming?"}\n', encoding="utf-8")
+    assert not ClassifierModel.objects.exists()
+    call_command("classify", "--jsonl", str(path))
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["id"] == 7 and lines[0]["label"] == "praise" and 0 < lines[0]["confidence"] <= 1
+    assert lines[1] == {"line": 2, "error": "not a JSON object with a text"}
+    assert lines[2]["id"] is None and lines[2]["label"] == "question"
+    assert ClassifierModel.objects.filter(is_active=True).count() == 1
+
+
+def test_classify_reads_standard_input(db, mini_corpus, capsys, monkeypatch):
+    lifecycle.model_train(folds=3)
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "a", "text": "Giveaway: RT to win a new router"}\n'))
+    call_command("classify", "--jsonl", "-")
+    assert json.loads(capsys.readouterr().out)["id"] == "a"
