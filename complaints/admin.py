@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Note
+from complaints.classifier.lifecycle import model_activate
+from complaints.models import ClassifierModel, Note
 
 
 @admin.register(Note)
@@ -8,3 +11,50 @@ class NoteAdmin(admin.ModelAdmin):
     list_display = ["mention", "author", "created_at"]
     search_fields = ["text"]
     raw_id_fields = ["mention", "author"]
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(admin.ModelAdmin):
+    """Versions with the figures they were judged on. Activating an older version is the
+    way back if a new one behaves badly in the queue."""
+
+    list_display = ["version", "is_active", "macro_f1_display", "examples", "corrections", "created_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["version", "is_active", "created_at", "examples", "corrections", "note", "scores"]
+    exclude = ["metrics"]
+    actions = ["activate"]
+
+    def has_add_permission(self, request):
+        return False  # versions come from training (manage.py train_classifier, or the nightly task)
+
+    @admin.display(description=_("macro-F1"), ordering="metrics__macro_f1")
+    def macro_f1_display(self, model):
+        return f"{model.macro_f1:.3f}"
+
+    @admin.display(description=_("scores"))
+    def scores(self, model):
+        m = model.metrics
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (label, f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['f1']:.3f}", r["support"])
+            for label, r in m.get("per_class", {}).items()))
+        confusion = m.get("confusion", {"labels": [], "matrix": []})
+        head = format_html_join("", "<th>{}</th>", ((label,) for label in confusion["labels"]))
+        matrix = format_html_join("", "<tr><th>{}</th>{}</tr>", (
+            (label, format_html_join("", "<td>{}</td>", ((n,) for n in row)))
+            for label, row in zip(confusion["labels"], confusion["matrix"])))
+        languages = ", ".join(f"{lang} {f1:.3f}" for lang, f1 in m.get("by_language", {}).items())
+        return format_html(
+            "<p>{} {} ({} {}) {}</p>"
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>F1</th><th>{}</th></tr>{}</table>"
+            "<p>{}</p><table><tr><th>{}</th>{}</tr>{}</table>",
+            _("Cross-validated macro-F1"), f"{model.macro_f1:.3f}", m.get("folds", "?"), _("folds"), languages,
+            _("precision"), _("recall"), _("examples"), rows,
+            _("Confusion matrix (rows: true label, columns: predicted)"), "", head, matrix)
+
+    @admin.action(description=_("Activate this version"))
+    def activate(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one version."), level="error")
+            return
+        model_activate(model=queryset.get())
+        self.message_user(request, _("Version activated: new mentions are classified with it."))

@@ -1,6 +1,8 @@
 """Writes for triage. Every change to a mention's label, status or assignee goes through
 here, and each writes its event to the mention's log in the same transaction."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +54,8 @@ def mention_classification_record(
 
 @transaction.atomic
 def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
+    """The person's label wins over the model's from now on, feeds the next training, and
+    enough corrections since the active model was trained start a retraining."""
     if label not in Label.values:
         raise TriageError(_("Unknown label: %(label)s") % {"label": label})
     previous = mention.label
@@ -59,7 +63,36 @@ def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
     mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
     mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data={"from": previous, "to": label})
     mention_priority_refresh(mention=mention)
+    transaction.on_commit(_retrain_if_enough_corrections)
     return mention
+
+
+def _retrain_if_enough_corrections() -> None:
+    from complaints.models import ClassifierModel
+    from complaints.tasks import retrain_classifier
+
+    active = ClassifierModel.objects.filter(is_active=True).only("created_at").first()
+    since = Mention.objects.filter(label_corrected_at__isnull=False)
+    if active is not None:
+        since = since.filter(label_corrected_at__gt=active.created_at)
+    if since.count() >= settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS and cache.add("retrain-queued", 1, timeout=3600):
+        retrain_classifier.delay("label corrections")
+
+
+def priorities_refresh(*, batch: int = 2000) -> int:
+    """Recomputes the priority of every open mention (waiting time, engagement)."""
+    from listening.choices import OPEN_STATUSES
+
+    now, done, last_id = timezone.now(), 0, 0
+    while True:
+        chunk = list(Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES], pk__gt=last_id)
+                     .select_related("author").order_by("pk")[:batch])
+        if not chunk:
+            return done
+        for mention in chunk:
+            priority_apply(mention=mention, now=now)
+        Mention.objects.bulk_update(chunk, ["priority", "priority_reasons"], batch_size=500)
+        done, last_id = done + len(chunk), chunk[-1].pk
 
 
 @transaction.atomic

@@ -219,3 +219,7 @@ PLATFORM_QUOTAS = {
 }
 # App secret signing Facebook webhook deliveries (credentials may also carry their own).
 FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
+
+# --- Classifier
+# Label corrections since the active model was trained that start a retraining (a nightly one runs too).
+CLASSIFIER_RETRAIN_AFTER_CORRECTIONS = env_int("CLASSIFIER_RETRAIN_AFTER_CORRECTIONS", 50)

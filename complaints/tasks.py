@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from complaints.classifier.lifecycle import model_train
+from complaints.services import priorities_refresh
+
+
+@shared_task
+def retrain_classifier(reason: str = "nightly") -> dict:
+    """Nightly (beat) and after enough label corrections (complaints.services)."""
+    outcome = model_train(note=f"automatic: {reason}")
+    return {"version": outcome.model.version, "activated": outcome.activated, "message": outcome.message}
+
+
+@shared_task
+def refresh_priorities() -> int:
+    """Waiting time keeps growing: every few minutes, open mentions get their priority again."""
+    return priorities_refresh()
