@@ -4,7 +4,7 @@ time. Webhook deliveries (listening/webhooks.py) bring the same items in real ti
 paths store an item once."""
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
 import facebook
 import requests

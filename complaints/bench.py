@@ -1,0 +1,103 @@
+"""`manage.py bench classifier`: the classifier measured on public data from outside the
+project (../shared/datasets, read here only, never copied into the project)."""
+
+import csv
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+
+from complaints.classifier import LABELS
+from complaints.classifier.lifecycle import active_pipeline, model_train
+from complaints.classifier.pipeline import build_pipeline
+
+SENTIMENT = {"negative": "complaint", "positive": "praise", "0": "complaint", "2": "praise"}
+
+
+def datasets_dir() -> Path:
+    return Path(os.environ.get("ECOUTE_DATASETS") or Path(settings.BASE_DIR).parent / "shared" / "datasets")
+
+
+def mapped(sentiment: str, text: str) -> str:
+    """The datasets README's mapping: negative → complaint, positive → praise, neutral →
+    question when it asks something, else other."""
+    return SENTIMENT.get(sentiment) or ("question" if "?" in text else "other")
+
+
+def complaints_cross_validated(path: Path, folds: int = 10) -> float:
+    """The pipeline trained and tested on the complaints dataset (complaint vs not)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.reader(handle) if len(row) >= 3]
+    texts = np.array([row[1] for row in rows], dtype=object)
+    labels = np.array(["complaint" if row[2].strip() == "1" else "other" for row in rows])
+    predicted = np.empty(len(labels), dtype=object)
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(texts, labels):
+        predicted[test] = build_pipeline().fit(list(texts[train]), labels[train]).predict(list(texts[test]))
+    return float(f1_score(labels, predicted, average="macro"))
+
+
+def _airline(path: Path) -> tuple[list[str], list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["text"] for r in rows], [mapped(r["airline_sentiment"], r["text"]) for r in rows]
+
+
+def _xlmt(folder: Path) -> tuple[list[str], list[str]]:
+    texts = (folder / "test_text.txt").read_text(encoding="utf-8").split("\n")
+    labels = (folder / "test_labels.txt").read_text(encoding="utf-8").split("\n")
+    pairs = [(t, lab.strip()) for t, lab in zip(texts, labels) if lab.strip()]
+    return [t for t, _ in pairs], [mapped(lab, t) for t, lab in pairs]
+
+
+def _macro_f1(pipeline, texts, labels) -> float:
+    return float(f1_score(labels, pipeline.predict(texts), labels=list(LABELS), average="macro", zero_division=0))
+
+
+def _throughput(pipeline, texts: list[str], n: int = 20_000) -> float:
+    sample = (texts * (n // max(1, len(texts)) + 1))[:n]
+    started = time.perf_counter()
+    for start in range(0, n, 2000):
+        pipeline.predict_proba(sample[start:start + 2000])
+    return n / (time.perf_counter() - started)
+
+
+def _worker_peak_mb() -> float:
+    """Peak resident memory of a fresh process that loads Django and the active model and
+    classifies a batch, as a Celery worker process does."""
+    code = ("import django, resource; django.setup(); "
+            "from complaints.classifier.lifecycle import classify_texts; "
+            "classify_texts(['Toujours pas de fibre, merci @Lumio 👏'] * 2000); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=settings.BASE_DIR, env=os.environ.copy())
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def bench_classifier() -> dict:
+    if active_pipeline() is None:
+        model_train(note="bench classifier: no active model yet")
+    version, pipeline = active_pipeline()
+    root, result = datasets_dir(), {"benchmark": "classifier", "model_version": version}
+    complaints = root / "complaints-social-media" / "complaints-data.csv"
+    if complaints.exists():
+        result["complaints_cv10_macro_f1"] = round(complaints_cross_validated(complaints), 4)
+    throughput_texts = ["Toujours pas de fibre depuis lundi @Lumio, merci pour rien 👏", "How do I turn on roaming?"]
+    airline = root / "airline-sentiment" / "Tweets.csv"
+    if airline.exists():
+        texts, labels = _airline(airline)
+        result["airline_macro_f1"] = round(_macro_f1(pipeline, texts, labels), 4)
+        throughput_texts = texts
+    for lang in ("french", "english"):
+        folder = root / "xlmt-sentiment" / lang
+        if folder.exists():
+            texts, labels = _xlmt(folder)
+            result[f"xlmt_{lang}_macro_f1"] = round(_macro_f1(pipeline, texts, labels), 4)
+    result["mentions_per_s"] = round(_throughput(pipeline, throughput_texts))
+    result["worker_peak_mb"] = round(_worker_peak_mb(), 1)
+    return result
