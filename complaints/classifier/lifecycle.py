@@ -11,6 +11,7 @@ import joblib
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.classifier import LABELS
 from complaints.classifier.corpus import training_examples
 from complaints.classifier.pipeline import build_pipeline, evaluate
 from complaints.models import ClassifierModel
@@ -25,8 +26,17 @@ class TrainOutcome:
     message: str
 
 
+class TrainingDataMissing(Exception):
+    """Not enough labelled examples to train and cross-validate a model."""
+
+
 def model_train(*, force: bool = False, folds: int = 5, note: str = "") -> TrainOutcome:
     examples = training_examples()
+    counts = {label: sum(e.label == label for e in examples) for label in LABELS}
+    if min(counts.values()) < folds * 2:
+        raise TrainingDataMissing(
+            f"Too few labelled examples to train ({', '.join(f'{k}: {v}' for k, v in counts.items())}); each label "
+            f"needs at least {folds * 2}. The corpus lives in complaints/corpus/*.jsonl.")
     texts, labels = [e.text for e in examples], [e.label for e in examples]
     metrics = evaluate(texts, labels, strata=[f"{e.label}|{e.lang}" for e in examples], folds=folds)
     buffer = io.BytesIO()

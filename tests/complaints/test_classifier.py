@@ -86,3 +86,13 @@ def test_classify_reads_standard_input(db, mini_corpus, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO('{"id": "a", "text": "Giveaway: RT to win a new router"}\n'))
     call_command("classify", "--jsonl", "-")
     assert json.loads(capsys.readouterr().out)["id"] == "a"
+
+
+def test_training_without_enough_examples_says_what_is_missing(db, mini_corpus):
+    import pytest
+    from django.core.management import CommandError
+
+    for path in mini_corpus.glob("*.jsonl"):
+        path.unlink()
+    with pytest.raises(CommandError, match="Too few labelled examples.*complaints/corpus"):
+        call_command("train_classifier")

@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.classifier.lifecycle import classify_texts, model_train
+from complaints.classifier.lifecycle import TrainingDataMissing, classify_texts, model_train
 
 BATCH = 2000
 
@@ -18,7 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if classify_texts([]) is None:
             self.stderr.write("No active classifier yet: training one from the corpus first...")
-            model_train(note="first use of manage.py classify")
+            try:
+                model_train(note="first use of manage.py classify")
+            except TrainingDataMissing as error:
+                raise CommandError(str(error)) from None
         try:
             source = sys.stdin if options["jsonl"] == "-" else open(options["jsonl"], encoding="utf-8")
         except OSError as error:

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from complaints.classifier.lifecycle import model_train
+from complaints.classifier.lifecycle import TrainingDataMissing, model_train
 
 
 class Command(BaseCommand):
@@ -12,7 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
 
     def handle(self, *args, **options):
-        outcome = model_train(force=options["force"], folds=options["folds"], note="manage.py train_classifier")
+        try:
+            outcome = model_train(force=options["force"], folds=options["folds"], note="manage.py train_classifier")
+        except TrainingDataMissing as error:
+            raise CommandError(str(error)) from None
         m = outcome.model.metrics
         self.stdout.write(f"{outcome.model.examples} examples ({outcome.model.corrections} corrections), "
                           f"{m['folds']}-fold macro-F1 {m['macro_f1']:.3f}"
