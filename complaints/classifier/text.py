@@ -23,10 +23,21 @@ TOKEN = re.compile(
 )
 
 
+def _accent_table() -> dict[int, str]:
+    table = {}
+    for code in range(0xC0, 0x250):  # Latin-1 Supplement and Latin Extended-A/B
+        base = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if unicodedata.category(c) != "Mn")
+        if base and base != chr(code):
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
 def _fold_accents(text: str) -> str:
     """Removes accents (customers often type without them) but leaves emoji intact."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return text if text.isascii() else text.translate(_ACCENTS)
 
 
 def normalize(text: str) -> str:
