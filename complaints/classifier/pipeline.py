@@ -60,7 +60,7 @@ def metrics_of(labels, predicted, keys=None, folds: int = 0) -> dict:
     if keys is not None and any("|" in str(k) for k in keys):
         languages = np.array([str(k).split("|")[-1] for k in keys])
         result["by_language"] = {
-            lang: round(float(f1_score(labels[languages == lang], predicted[languages == lang], labels=list(LABELS),
+            str(lang): round(float(f1_score(labels[languages == lang], predicted[languages == lang], labels=list(LABELS),
                                        average="macro", zero_division=0)), 4)
             for lang in sorted(set(languages))}
     return result
