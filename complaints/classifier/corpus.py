@@ -1,4 +1,4 @@
-"""Training data: the project's own corpus (complaints/corpus/**/*.jsonl, written for
+"""Training data: the project's own corpus (complaints/corpus/*.jsonl, written for
 Écoute) plus every label correction community managers made in the queue."""
 
 import json
@@ -21,7 +21,7 @@ class Example:
 
 def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
     examples = []
-    for path in sorted(directory.rglob("*.jsonl")):
+    for path in sorted(directory.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
