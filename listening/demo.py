@@ -1,7 +1,8 @@
 """Demo data: the fictional operator Lumio, its sources, users of every role, and a month
-of mentions in French and English. Texts live in demo_data/mentions.jsonl, written for
-this project; everything else (authors, times, engagement, triage history) is drawn
-from a seeded random generator, so every load gives the same demo."""
+of mentions in French and English. Texts live in demo_data/lumio.jsonl, written for
+this project, with the label a person would give; the classifier (trained from the corpus
+if none is active) labels them as they arrive, and agents correct some of its mistakes.
+Authors, times, engagement and triage history come from a seeded random generator."""
 
 import json
 import random
@@ -14,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
-from complaints.services import mention_assign, mention_classification_record, mention_status_set
+from complaints.classifier.lifecycle import active_pipeline, model_train
+from complaints.services import mention_assign, mention_label_correct, mention_status_set
 from listening.choices import Platform, SourceKind, Status
 from listening.models import Brand, Credential, Mention, Source
 from listening.normalized import NormalizedAuthor, NormalizedMention
@@ -128,6 +130,8 @@ def load_demo(*, stdout=None, seed: int = 7) -> dict:
     with transaction.atomic():
         brand, sources = _brand()
         _canned(brand)
+    if active_pipeline() is None:  # mentions are classified on the way in, by a real model
+        model_train(note="trained by load_demo")
     rows = [json.loads(line) for line in TEXTS.read_text(encoding="utf-8").splitlines() if line.strip()]
     threads: dict[str, str] = {}
     created = 0
@@ -149,15 +153,11 @@ def load_demo(*, stdout=None, seed: int = 7) -> dict:
             reposts_count=shares, likes_count=shares * rng.randint(2, 8), replies_count=rng.randint(0, 6),
         )
         fetched_at = posted_at + timedelta(minutes=rng.randint(1, 4))
-        if mention_ingest(brand=brand, platform=platform, items=[item], source=sources[platform], fetched_at=fetched_at).new:
-            created += 1
+        if not mention_ingest(brand=brand, platform=platform, items=[item], source=sources[platform],
+                              fetched_at=fetched_at).new:
+            continue  # loaded by an earlier run, history included
+        created += 1
         mention = Mention.objects.get(brand=brand, platform=platform, external_id=external_id)
-        if mention.model_version:
-            continue  # already loaded by an earlier run
-        mention_classification_record(
-            mention=mention, label=row["label"], confidence=round(rng.uniform(0.55, 0.99), 2),
-            model_version="demo-seed", at=fetched_at,
-        )
         _history(rng, mention, row, agents, now)
     summary = {"brand": brand.name, "mentions": Mention.objects.filter(brand=brand).count(), "new": created,
                "users": [(u.username, str(roles.LABELS[r])) for u, r in users], "password": DEMO_PASSWORD}
@@ -175,6 +175,8 @@ def _history(rng, mention, row, agents, now):
     agent = rng.choice(agents)
     taken_at = mention.fetched_at + timedelta(minutes=rng.randint(2, 40))
     mention_assign(mention=mention, assignee=agent, actor=agent, at=taken_at)
+    if mention.label != label and rng.random() < 0.7:  # the agent fixed the model's mistake
+        mention_label_correct(mention=mention, label=label, actor=agent)
     if label == "other" and rng.random() < 0.7:
         mention_status_set(mention=mention, status=Status.IGNORED, actor=agent, at=taken_at)
         return

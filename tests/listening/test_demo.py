@@ -30,3 +30,13 @@ def test_the_demo_gives_every_page_data(db, capsys):
 
     call_command("load_demo")  # a second run adds nothing
     assert Mention.objects.filter(brand__slug="lumio").count() == mentions.count()
+
+
+def test_demo_mentions_are_labelled_by_the_classifier_and_some_corrected(db):
+    from complaints.models import ClassifierModel
+
+    call_command("load_demo")
+    mentions = Mention.objects.filter(brand__slug="lumio")
+    used = set(mentions.values_list("model_version", flat=True))
+    assert used and used <= set(ClassifierModel.objects.values_list("version", flat=True))
+    assert mentions.filter(label_corrected_at__isnull=False).exists()
