@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from complaints.classifier import LABELS
 from complaints.classifier.corpus import training_examples
-from complaints.classifier.pipeline import build_pipeline, evaluate
 from complaints.models import ClassifierModel
 
 _loaded: dict = {"version": None, "pipeline": None}
@@ -31,6 +30,10 @@ class TrainingDataMissing(Exception):
 
 
 def model_train(*, force: bool = False, folds: int = 5, note: str = "") -> TrainOutcome:
+    # Imported here: scikit-learn is needed to train, not by workers that only classify.
+    from complaints.classifier.evaluation import evaluate
+    from complaints.classifier.pipeline import build_pipeline
+
     examples = training_examples()
     counts = {label: sum(e.label == label for e in examples) for label in LABELS}
     if min(counts.values()) < folds * 2:

@@ -1,66 +1,34 @@
-"""The pipeline: normalization → word 1–2-grams + character 2–5-grams (TF-IDF) → a linear
-SVM whose scores are turned into calibrated probabilities (sigmoid, cross-validated)."""
+"""The classifier: normalization → word 1–2-grams + character 2–5-grams (TF-IDF, see
+features.py) → a linear SVM whose scores become calibrated probabilities (model.py).
+
+A plain object rather than a scikit-learn Pipeline, so that loading a trained model (and
+classifying with it) doesn't import scikit-learn."""
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import FunctionTransformer
-from sklearn.svm import LinearSVC
 
-from complaints.classifier import LABELS
-from complaints.classifier.text import normalize, tokens
+from complaints.classifier.features import MentionFeatures
+from complaints.classifier.model import CalibratedLinear
 
 
-def normalize_all(texts):
-    return [normalize(t) for t in texts]
+class MentionClassifier:
+    def __init__(self, features: MentionFeatures | None = None, model: CalibratedLinear | None = None):
+        self.features = features or MentionFeatures()
+        self.model = model or CalibratedLinear()
+
+    def fit(self, texts, labels):
+        self.model.fit(self.features.fit(texts).transform(texts), np.asarray(labels))
+        return self
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.model.classes_
+
+    def predict_proba(self, texts) -> np.ndarray:
+        return self.model.predict_proba(self.features.transform(texts))
+
+    def predict(self, texts) -> np.ndarray:
+        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
 
 
-def word_ngrams(text: str) -> list[str]:
-    words = tokens(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-
-
-def build_pipeline() -> Pipeline:
-    return Pipeline([
-        ("normalize", FunctionTransformer(normalize_all)),
-        ("features", FeatureUnion([
-            ("words", TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
-                                      max_features=150_000, dtype=np.float32)),
-        ])),
-        ("model", CalibratedClassifierCV(LinearSVC(C=0.5, class_weight="balanced"), method="sigmoid", cv=3)),
-    ])
-
-
-def evaluate(texts: list[str], labels: list[str], strata: list[str] | None = None, folds: int = 5, seed: int = 0) -> dict:
-    """Stratified k-fold cross-validation: macro-F1, per-class precision/recall/F1 and the
-    confusion matrix of the out-of-fold predictions; per-language macro-F1 when strata
-    are "label|lang" keys."""
-    texts, labels = np.array(texts, dtype=object), np.array(labels)
-    keys = np.array(strata) if strata is not None else labels
-    predicted = np.empty(len(labels), dtype=object)
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, keys):
-        predicted[test] = build_pipeline().fit(list(texts[train]), labels[train]).predict(list(texts[test]))
-    return metrics_of(labels, predicted, keys, folds)
-
-
-def metrics_of(labels, predicted, keys=None, folds: int = 0) -> dict:
-    precision, recall, f1, support = precision_recall_fscore_support(labels, predicted, labels=list(LABELS), zero_division=0)
-    result = {
-        "macro_f1": round(float(f1_score(labels, predicted, labels=list(LABELS), average="macro", zero_division=0)), 4),
-        "per_class": {label: {"precision": round(float(p), 4), "recall": round(float(r), 4), "f1": round(float(f), 4),
-                              "support": int(s)} for label, p, r, f, s in zip(LABELS, precision, recall, f1, support)},
-        "confusion": {"labels": list(LABELS),
-                      "matrix": confusion_matrix(labels, predicted, labels=list(LABELS)).tolist()},
-        "folds": folds,
-    }
-    if keys is not None and any("|" in str(k) for k in keys):
-        languages = np.array([str(k).split("|")[-1] for k in keys])
-        result["by_language"] = {
-            str(lang): round(float(f1_score(labels[languages == lang], predicted[languages == lang], labels=list(LABELS),
-                                       average="macro", zero_division=0)), 4)
-            for lang in sorted(set(languages))}
-    return result
+def build_pipeline() -> MentionClassifier:
+    return MentionClassifier(MentionFeatures(), CalibratedLinear(C=0.5))

@@ -29,7 +29,7 @@ def test_first_training_activates_with_stored_metrics(db, mini_corpus):
 def test_a_worse_model_is_refused_unless_forced(db, mini_corpus):
     first = lifecycle.model_train(folds=3).model
     worse = {**first.metrics, "macro_f1": first.macro_f1 - 0.2}
-    with mock.patch.object(lifecycle, "evaluate", return_value=worse):
+    with mock.patch("complaints.classifier.evaluation.evaluate", return_value=worse):
         refused = lifecycle.model_train(folds=3)
         assert not refused.activated and "below the active" in refused.message
         assert ClassifierModel.objects.get(is_active=True) == first

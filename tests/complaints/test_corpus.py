@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from complaints.classifier import LABELS
 from complaints.classifier.corpus import corpus_examples
-from complaints.classifier.pipeline import evaluate
+from complaints.classifier.evaluation import evaluate
 from complaints.classifier.text import normalize
 from complaints.models import ClassifierModel
 
