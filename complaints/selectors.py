@@ -1,13 +1,25 @@
 """Reads for the queue and the mention page."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from listening.choices import OPEN_STATUSES
 from listening.models import Brand, Mention
 
 PAGE_SIZE = 50
+PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+
+# Postgres full-text search: each mention is indexed in its own language's configuration
+# (French stemming for French mentions, English otherwise); a query is matched in both, so
+# "retards" finds "retard" and "delays" finds "delayed". The GIN index in
+# listening/migrations/0005_mention_search.py is built on exactly this expression.
+SEARCH_VECTOR = ("to_tsvector(CASE WHEN listening_mention.language = 'fr' THEN 'french'::regconfig "
+                 "ELSE 'english'::regconfig END, listening_mention.title || ' ' || listening_mention.text)")
+SEARCH_MATCH = f"{SEARCH_VECTOR} @@ (websearch_to_tsquery('french', %s) || websearch_to_tsquery('english', %s))"
 
 
 @dataclass
@@ -16,15 +28,27 @@ class QueueFilters:
     platform: str = ""
     label: str = ""
     status: str = ""  # empty: every open status
+    language: str = ""
     assignee: str = ""  # "me", "none" or empty for anyone
+    period: str = ""  # "24h", "7d", "30d" or empty for any time
+    q: str = ""  # full-text search
     order: str = "priority"  # or "age"
     after: str = ""  # keyset cursor: "priority:id" or "timestamp:id"
 
+    @property
+    def active(self) -> bool:
+        return any([self.brand, self.platform, self.label, self.status, self.language, self.assignee, self.period,
+                    self.q])
 
-def queue_mentions(*, filters: QueueFilters, user, limit: int = PAGE_SIZE) -> tuple[list[Mention], str]:
-    """One page of the queue and the cursor of the next page ("" when it is the last).
-    Keyset pagination: the page after a row is found from the row, never by OFFSET."""
-    qs: QuerySet[Mention] = Mention.objects.select_related("author", "brand", "assignee")
+
+def search_filter(qs: QuerySet[Mention], text: str) -> QuerySet[Mention]:
+    if connection.vendor == "postgresql":
+        return qs.extra(where=[SEARCH_MATCH], params=[text, text])
+    return qs.filter(Q(text__icontains=text) | Q(title__icontains=text))  # SQLite demo: a simple match
+
+
+def _filtered(*, filters: QueueFilters, user, now=None) -> QuerySet[Mention]:
+    qs: QuerySet[Mention] = Mention.objects.all()
     if filters.status:
         qs = qs.filter(status=filters.status)
     else:
@@ -35,11 +59,23 @@ def queue_mentions(*, filters: QueueFilters, user, limit: int = PAGE_SIZE) -> tu
         qs = qs.filter(platform=filters.platform)
     if filters.label:
         qs = qs.filter(label=filters.label)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
     if filters.assignee == "me":
         qs = qs.filter(assignee=user)
     elif filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
+    if filters.period in PERIODS:
+        qs = qs.filter(posted_at__gte=(now or timezone.now()) - PERIODS[filters.period])
+    if filters.q:
+        qs = search_filter(qs, filters.q)
+    return qs
 
+
+def queue_mentions(*, filters: QueueFilters, user, limit: int = PAGE_SIZE) -> tuple[list[Mention], str]:
+    """One page of the queue and the cursor of the next page ("" when it is the last).
+    Keyset pagination: the page after a row is found from the row, never by OFFSET."""
+    qs = _filtered(filters=filters, user=user).select_related("author", "brand", "assignee")
     if filters.order == "age":
         qs = qs.order_by("posted_at", "id")
         if filters.after:
@@ -60,6 +96,16 @@ def queue_mentions(*, filters: QueueFilters, user, limit: int = PAGE_SIZE) -> tu
     return rows, next_cursor
 
 
+def queue_new_count(*, filters: QueueFilters, user, since_id: int) -> int:
+    """How many mentions matching the filters arrived after the newest one on screen. Ids
+    grow with arrival, so "new" is id > the highest id the page was rendered with."""
+    return _filtered(filters=filters, user=user).filter(pk__gt=since_id).count()
+
+
+def latest_mention_id() -> int:
+    return Mention.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
 def brands_for_filters() -> QuerySet[Brand]:
     return Brand.objects.only("id", "name")
 
@@ -70,3 +116,25 @@ def mention_for_page(*, pk: int) -> Mention:
         .prefetch_related("events__actor", "responses__author", "notes__author")
         .get(pk=pk)
     )
+
+
+@dataclass
+class Conversation:
+    thread: list[Mention]  # the same conversation on the platform, oldest first
+    earlier: list[Mention]  # the author's other mentions of the brand, newest first
+
+
+def mention_conversation(*, mention: Mention, limit: int = 20) -> Conversation:
+    """What a community manager reads before answering: the thread the mention belongs to,
+    and what this customer told the brand before (with our replies, prefetched)."""
+    related = Mention.objects.filter(brand_id=mention.brand_id).exclude(pk=mention.pk).select_related("author") \
+        .prefetch_related("responses")
+    thread: list[Mention] = []
+    if mention.conversation_id:
+        thread = list(related.filter(platform=mention.platform, conversation_id=mention.conversation_id)
+                      .order_by("posted_at")[:limit])
+    earlier: list[Mention] = []
+    if mention.author_id:
+        seen = {m.pk for m in thread}
+        earlier = [m for m in related.filter(author_id=mention.author_id).order_by("-posted_at")[:limit] if m.pk not in seen]
+    return Conversation(thread=thread, earlier=earlier)

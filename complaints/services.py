@@ -3,7 +3,7 @@ here, and each writes its event to the mention's log in the same transaction."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,15 +101,85 @@ def mention_assign(*, mention: Mention, assignee, actor, at=None) -> Mention:
     if mention.assignee_id == (assignee.pk if assignee else None):
         return mention
     mention.assignee = assignee
-    fields = ["assignee"]
+    mention.save(update_fields=["assignee"])
+    _assignment_record(mention=mention, assignee=assignee, actor=actor, at=at)
+    return mention
+
+
+def _assignment_record(*, mention: Mention, assignee, actor, at=None) -> None:
     if assignee and mention.status == Status.NEW:
         mention_status_set(mention=mention, status=Status.OPEN, actor=actor, at=at)
-    mention.save(update_fields=fields)
     if assignee:
         mention_event_add(mention=mention, kind=EventKind.ASSIGNED, actor=actor, at=at, data={"to": assignee.get_username()})
     else:
         mention_event_add(mention=mention, kind=EventKind.UNASSIGNED, actor=actor, at=at)
-    return mention
+
+
+def mention_take_next(*, user, brand_id: int | None = None) -> Mention | None:
+    """Claims the highest-priority unassigned open mention for the user. Two people pressing
+    "take next" at the same moment get different mentions: on Postgres the candidate row is
+    locked with SKIP LOCKED (the other transaction moves on to the next row), and the claim
+    itself is a conditional update, so even without row locks (SQLite) nobody takes a
+    mention someone else already took."""
+    from listening.choices import OPEN_STATUSES
+
+    for _attempt in range(5):
+        with transaction.atomic():
+            candidates = Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES], assignee__isnull=True)
+            if brand_id:
+                candidates = candidates.filter(brand_id=brand_id)
+            candidates = candidates.order_by("-priority", "-id")
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+            pk = candidates.values_list("pk", flat=True).first()
+            if pk is None:
+                return None
+            if Mention.objects.filter(pk=pk, assignee__isnull=True).update(assignee=user) == 0:
+                continue  # taken between our read and our write: try the next one
+            mention = Mention.objects.get(pk=pk)
+            _assignment_record(mention=mention, assignee=user, actor=user)
+            return mention
+    return None
+
+
+BULK_ACTIONS = ("assign_me", "unassign", "resolve", "ignore", "relabel")
+
+
+@transaction.atomic
+def mentions_bulk_apply(*, mention_ids: list[int], action: str, actor, label: str = "") -> int:
+    """One action on many mentions, each through the same service (and event) as one by one."""
+    if action not in BULK_ACTIONS:
+        raise TriageError(_("Unknown action: %(action)s") % {"action": action})
+    if action == "relabel" and label not in Label.values:
+        raise TriageError(_("Choose the label to give these mentions."))
+    done = 0
+    for mention in Mention.objects.filter(pk__in=mention_ids[:500]).select_related("author").order_by("pk"):
+        if action == "assign_me":
+            mention_assign(mention=mention, assignee=actor, actor=actor)
+        elif action == "unassign":
+            mention_assign(mention=mention, assignee=None, actor=actor)
+        elif action == "resolve":
+            mention_status_set(mention=mention, status=Status.RESOLVED, actor=actor)
+        elif action == "ignore":
+            mention_status_set(mention=mention, status=Status.IGNORED, actor=actor)
+        elif mention.label != label:
+            mention_label_correct(mention=mention, label=label, actor=actor)
+        done += 1
+    return done
+
+
+@transaction.atomic
+def note_add(*, mention: Mention, author, text: str):
+    from complaints.models import Note
+
+    text = text.strip()
+    if not text:
+        raise TriageError(_("The note is empty."))
+    if len(text) > 5000:
+        raise TriageError(_("A note can be at most 5,000 characters long."))
+    note = Note.objects.create(mention=mention, author=author, text=text)
+    mention_event_add(mention=mention, kind=EventKind.NOTE_ADDED, actor=author, data={"note": note.pk})
+    return note
 
 
 @transaction.atomic

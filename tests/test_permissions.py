@@ -34,18 +34,33 @@ def test_role_matrix(client, mention, role, page, status):
     assert client.get(page.format(pk=mention.pk)).status_code == status
 
 
-@pytest.mark.parametrize("action", ["status", "assign"])
-def test_mutations_refuse_get(cm_client, mention, action):
-    assert cm_client.get(f"/mentions/{mention.pk}/{action}/").status_code == 405
+MUTATIONS = ["/mentions/{pk}/status/", "/mentions/{pk}/assign/", "/mentions/{pk}/label/", "/mentions/{pk}/note/",
+             "/mentions/{pk}/presence/", "/queue/take-next/", "/queue/bulk/"]
 
 
-@pytest.mark.parametrize("action, data", [("status", {"status": "resolved"}), ("assign", {"assignee": "me"})])
+@pytest.mark.parametrize("url", MUTATIONS)
+def test_mutations_refuse_get(cm_client, mention, url):
+    assert cm_client.get(url.format(pk=mention.pk)).status_code == 405
+
+
+@pytest.mark.parametrize("url", MUTATIONS + ["/queue/new/"])
+@pytest.mark.parametrize("role, allowed", [(None, False), ("Community manager", True), ("Manager", True)])
+def test_every_queue_endpoint_checks_the_role(client, mention, url, role, allowed):
+    client.force_login(UserFactory(role=role))
+    method = client.get if url == "/queue/new/" else client.post
+    status = method(url.format(pk=mention.pk), {"status": "open", "label": "question", "text": "n", "action": "resolve",
+                                                  "mention": [mention.pk]}).status_code
+    assert (status != 403) is allowed
+
+
+@pytest.mark.parametrize("action, data", [("status", {"status": "resolved"}), ("assign", {"assignee": "me"}),
+                                          ("label", {"label": "praise"})])
 def test_mutations_need_the_csrf_token(community_manager, mention, action, data):
     client = Client(enforce_csrf_checks=True)
     client.force_login(community_manager)
     assert client.post(f"/mentions/{mention.pk}/{action}/", data).status_code == 403
     mention.refresh_from_db()
-    assert mention.status == "new" and mention.assignee is None
+    assert mention.status == "new" and mention.assignee is None and mention.label == "complaint"
 
 
 def test_a_user_without_role_cannot_change_a_mention(client, mention):

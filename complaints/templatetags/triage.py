@@ -78,3 +78,9 @@ def sla_state(mention) -> dict:
 @register.filter
 def age(when) -> str:
     return _duration((timezone.now() - when).total_seconds()) if when else ""
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when absent)."""
+    return (mapping or {}).get(key)

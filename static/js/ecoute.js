@@ -1,4 +1,103 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("change", (event) => {
-  if (event.target.matches("select[data-autosubmit]")) event.target.form.requestSubmit();
-});
+(() => {
+  "use strict";
+  const csrf = () => (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+
+  document.addEventListener("change", (event) => {
+    const target = event.target;
+    if (target.matches("select[data-autosubmit]")) target.form.requestSubmit();
+    if (target.matches("[data-select-all]")) {
+      document.querySelectorAll("#queue-rows input[name=mention]").forEach((box) => { box.checked = target.checked; });
+    }
+    if (target.matches("[data-select-all], #queue-rows input[name=mention]")) countSelected();
+  });
+
+  function countSelected() {
+    const out = document.querySelector("[data-selected-count]");
+    if (!out) return;
+    const n = document.querySelectorAll("#queue-rows input[name=mention]:checked").length;
+    out.textContent = n ? `${n} ✓` : "";
+  }
+
+  // Posting a one-field form, as the buttons on the mention page do.
+  function post(url, fields) {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    Object.entries({ csrfmiddlewaretoken: csrf(), next: location.pathname + location.search, ...fields })
+      .forEach(([name, value]) => {
+        const input = document.createElement("input");
+        input.type = "hidden"; input.name = name; input.value = value;
+        form.appendChild(input);
+      });
+    document.body.appendChild(form);
+    form.submit();
+  }
+
+  // Queue row selection for j / k; the selected row is marked for screen readers too.
+  const rows = () => Array.from(document.querySelectorAll("tr[data-mention]"));
+  let current = -1;
+  function select(index) {
+    const all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach((row, i) => {
+      row.classList.toggle("is-current", i === current);
+      if (i === current) row.setAttribute("aria-current", "true"); else row.removeAttribute("aria-current");
+    });
+    const link = all[current].querySelector(".mention-link");
+    if (link) link.focus({ preventScroll: true });
+    all[current].scrollIntoView({ block: "nearest" });
+  }
+  const currentRow = () => rows()[current];
+
+  function showShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-show-shortcuts]")) showShortcuts();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = event.target.closest("input, textarea, select, [contenteditable]");
+    if (typing) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    const page = document.querySelector("[data-mention-page]");
+    const row = currentRow();
+    const actions = {
+      "?": showShortcuts,
+      "/": () => { const q = document.querySelector("[data-shortcut='/']"); if (q) q.focus(); },
+      j: () => select(current + 1),
+      k: () => select(current - 1),
+      x: () => { if (row) { const box = row.querySelector("input[name=mention]"); box.checked = !box.checked; countSelected(); } },
+      o: () => { if (row) location.href = row.dataset.openUrl; },
+      r: () => {
+        if (page) { const box = document.querySelector("#reply textarea, #reply"); if (box) { box.focus(); box.scrollIntoView({ block: "center" }); } }
+        else if (row) location.href = row.dataset.openUrl + "#reply";
+      },
+      a: () => { const target = page || row; if (target) post(target.dataset.assignUrl, { assignee: "me" }); },
+      e: () => { const target = page || row; if (target) post(target.dataset.statusUrl, { status: "resolved" }); },
+      l: () => {
+        if (page) { const label = document.getElementById("label-select"); if (label) label.focus(); }
+        else if (row) { const box = row.querySelector("input[name=mention]"); box.checked = true; countSelected();
+          const action = document.getElementById("bulk-action"); action.value = "relabel";
+          document.getElementById("bulk-label").focus(); }
+      },
+    };
+    const action = actions[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+
+  // The mention page tells the others when this person is writing a reply.
+  document.addEventListener("focusin", (event) => {
+    const activity = document.getElementById("presence-activity");
+    if (activity && event.target.closest("#reply textarea")) {
+      activity.value = "replying";
+      document.body.dispatchEvent(new Event("presence-changed"));
+    }
+  });
+})();
