@@ -8,9 +8,16 @@ from complaints.priority import compute_priority
 
 
 def sla_due_at(*, policies: dict, label: str, posted_at):
-    """policies: the brand's SLA policies by label ("" = the catch-all)."""
+    """policies: the brand's SLA policies by label ("" = the catch-all), as loaded by
+    responses.selectors.sla_policies_by_label: each carries its clock (calendar time or the
+    brand's business hours), loaded once for the whole batch."""
     policy = policies.get(label) or policies.get("")
-    return posted_at + timedelta(minutes=policy.first_response_minutes) if policy else None
+    if not policy:
+        return None
+    clock = getattr(policy, "clock", None)
+    if clock is None:  # a policy-like object without a clock counts in calendar time
+        return posted_at + timedelta(minutes=policy.first_response_minutes)
+    return clock.add(start=posted_at, minutes=policy.first_response_minutes)
 
 
 def triage_fields_apply(*, mention, policies: dict, now, followers: int | None = None) -> None:

@@ -1,12 +1,15 @@
 import uuid
+from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from listening.choices import Label
 from listening.models import Brand, Mention
+from responses import business_hours
 
 
 class Visibility(models.TextChoices):
@@ -80,6 +83,11 @@ class CannedResponse(models.Model):
         return self.title
 
 
+class CountedIn(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar time (nights and weekends count)")
+    BUSINESS_HOURS = "business_hours", _("Business hours (the brand's calendar)")
+
+
 class SLAPolicy(models.Model):
     """How fast a brand promises to answer, per label (empty label = every other label)."""
 
@@ -98,6 +106,10 @@ class SLAPolicy(models.Model):
         _("near-breach warning at (% of the time used)"), default=80,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
+    counted_in = models.CharField(
+        _("counted in"), max_length=16, choices=CountedIn.choices, default=CountedIn.CALENDAR,
+        help_text=_("Business hours need the brand's business calendar, with at least one shift."),
+    )
 
     class Meta:
         verbose_name = _("SLA policy")
@@ -106,3 +118,145 @@ class SLAPolicy(models.Model):
 
     def __str__(self):
         return f"{self.brand} · {self.get_label_display() or _('all labels')}"
+
+    def clean(self):
+        if self.counted_in == CountedIn.BUSINESS_HOURS and self.brand_id and not Shift.objects.filter(
+                calendar__brand_id=self.brand_id).exists():
+            raise ValidationError({"counted_in": _(
+                "This brand has no business hours yet: add its business calendar with at least one shift first."
+            )})
+
+    @cached_property
+    def clock(self):
+        """The clock this policy counts in. responses.selectors sets it for all of a brand's
+        policies at once, so ingestion loads the calendar once per batch, not per mention."""
+        calendar = None
+        if self.counted_in == CountedIn.BUSINESS_HOURS:
+            calendar = BusinessCalendar.objects.filter(brand_id=self.brand_id).select_related("brand").first()
+        return policy_clock(policy=self, calendar=calendar)
+
+
+def policy_clock(*, policy: SLAPolicy, calendar: "BusinessCalendar | None"):
+    """Business hours if the policy asks for them and the brand has shifts, calendar time otherwise
+    (a calendar emptied after the policy was saved must not stop ingestion; the explanation of the
+    response times says which clock was used)."""
+    if policy.counted_in == CountedIn.BUSINESS_HOURS and calendar is not None:
+        clock = calendar.clock()
+        if clock is not None:
+            return clock
+    return business_hours.CalendarClock()
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessCalendar(models.Model):
+    """A brand's business hours: weekly shifts and holidays, in the brand's time zone."""
+
+    brand = models.OneToOneField(
+        Brand, on_delete=models.CASCADE, related_name="business_calendar", verbose_name=_("brand"),
+    )
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self):
+        return str(self.brand)
+
+    def clock(self, *, shifts=None, holidays=None) -> business_hours.BusinessCalendar | None:
+        """None when there is no shift: then no business time would ever pass."""
+        shifts = list(self.shifts.all()) if shifts is None else shifts
+        holidays = list(self.holidays.all()) if holidays is None else holidays
+        if not shifts:
+            return None
+        return business_hours.BusinessCalendar(
+            time_zone=self.brand.time_zone,
+            shifts=[business_hours.Shift(weekday=s.weekday, start=s.starts_at, end=s.ends_at) for s in shifts],
+            holidays=[h.date for h in holidays],
+        )
+
+
+class Shift(models.Model):
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("business calendar"),
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(
+        _("ends at"), help_text=_("An end at or before the start means the shift ends the next day (a night shift)."),
+    )
+
+    class Meta:
+        ordering = ["weekday", "starts_at"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("business calendar"),
+    )
+    date = models.DateField(_("date"), help_text=_("No shift starts on this date."))
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="holiday_unique_per_calendar")]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}".strip()
+
+
+class SLATarget(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class NotificationKind(models.TextChoices):
+    NEAR_BREACH = "near_breach", _("SLA nearly breached")
+    BREACH = "breach", _("SLA breached")
+
+
+class Notification(models.Model):
+    """An in-app notice to one person, also sent by e-mail. Each person hears about each
+    SLA of a mention once per kind: the unique constraint makes a repeated or concurrent
+    alert run harmless."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient"),
+        db_index=False,  # served by the (user, read_at) index
+    )
+    mention = models.ForeignKey(
+        Mention, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("mention"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    target = models.CharField(_("SLA"), max_length=16, choices=SLATarget.choices)
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "mention", "kind", "target"], name="notification_once"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_unread")]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_kind_display()} · {self.mention_id}"

@@ -63,3 +63,13 @@ ensure_redis() {
   echo "  REDIS_URL=redis://HOST:6379/15 bash scripts/test.sh" >&2
   exit 1
 }
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download can't be used).
+ensure_chromium() {
+  CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$CHROMIUM_PATH" ] && return 0
+  if ! apt_install chromium; then
+    echo "The browser tests need Chromium at $CHROMIUM_PATH. Install it (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM_PATH, and run this again." >&2
+    exit 1
+  fi
+}

@@ -6,7 +6,8 @@ source "$(dirname "$0")/_venv.sh" requirements-test.txt
 source scripts/_services.sh
 ensure_postgres
 ensure_redis
-export DATABASE_URL REDIS_URL
+ensure_chromium
+export DATABASE_URL REDIS_URL CHROMIUM_PATH
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

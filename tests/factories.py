@@ -1,3 +1,4 @@
+import importlib
 from datetime import timedelta
 
 import factory
@@ -7,6 +8,23 @@ from django.utils import timezone
 
 from listening.choices import Platform, SourceKind
 from listening.models import Author, Brand, Mention, Source
+
+_ROLES = importlib.import_module("accounts.migrations.0002_roles")
+
+
+def _role_group(name: str) -> Group:
+    """The role's group. Tests with real transactions (live server, threads) flush the
+    database afterwards, which removes the groups the roles migration created: they are
+    put back with the same permissions."""
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codes = {"Community manager": _ROLES.COMMUNITY_MANAGER_PERMS, "Manager": _ROLES.MANAGER_PERMS}.get(name)
+        perms = Permission.objects.filter(content_type__app_label__in=_ROLES.ADMIN_APPS) if codes is None else [
+            Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1]) for c in codes]
+        group.permissions.set(perms)
+    return group
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(_role_group(extracted))
         self.save()
 
 
@@ -66,3 +84,82 @@ class MentionFactory(factory.django.DjangoModelFactory):
     language = "fr"
     label = "complaint"
     posted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+
+
+# --- responses: SLA policies and business calendars (h_sla) ---
+from datetime import time as _time  # noqa: E402
+
+from responses.models import BusinessCalendar, Holiday, Shift, SLAPolicy  # noqa: E402
+
+
+class SLAPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SLAPolicy
+
+    brand = factory.SubFactory(BrandFactory)
+    label = ""
+    first_response_minutes = 60
+    resolution_minutes = 24 * 60
+    near_breach_percent = 80
+
+
+class BusinessCalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessCalendar
+        django_get_or_create = ("brand",)
+
+    brand = factory.SubFactory(BrandFactory)
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+
+    calendar = factory.SubFactory(BusinessCalendarFactory)
+    weekday = 0
+    starts_at = _time(9)
+    ends_at = _time(17)
+
+
+class HolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Holiday
+
+    calendar = factory.SubFactory(BusinessCalendarFactory)
+    date = factory.Sequence(lambda n: timezone.localdate() + timedelta(days=400 + n))
+    name = "Holiday"
+
+
+# --- responses: sending replies (h_send) ---
+from listening.crypto import encrypt_secrets  # noqa: E402
+from listening.models import Credential  # noqa: E402
+from responses.models import Response  # noqa: E402
+
+X_SENDING_SECRETS = {
+    "bearer_token": "bearer-xyz", "consumer_key": "ck", "consumer_secret": "cs",
+    # OAuth 1.0a access tokens start with the account's X id.
+    "access_token": "1500000000000000001-at", "access_token_secret": "ats",
+}
+FACEBOOK_PAGE_SECRETS = {"page_access_token": "EAAB-page", "app_secret": "s3cret"}
+
+
+class CredentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Credential
+
+    class Params:
+        secrets = factory.LazyAttribute(
+            lambda o: X_SENDING_SECRETS if o.platform == Platform.TWITTER else FACEBOOK_PAGE_SECRETS)
+
+    brand = factory.SubFactory(BrandFactory)
+    platform = Platform.TWITTER
+    name = factory.Sequence(lambda n: f"Brand account {n}")
+    secrets_encrypted = factory.LazyAttribute(lambda o: encrypt_secrets(o.secrets))
+
+
+class ResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    mention = factory.SubFactory(MentionFactory)
+    text = "Bonjour, nous regardons tout de suite. Pouvez-vous nous écrire en privé ?"

@@ -1,0 +1,183 @@
+"""SLA alerts: tell people when a mention's first response or resolution is nearly due
+(the policy's near-breach threshold) or overdue.
+
+The assignee hears about it; when nobody is assigned, the managers and admins do. Each person
+gets each alert once, in the app (a Notification row) and by e-mail in their own language.
+Running twice, or twice at the same time, changes nothing: the rows are unique, and an e-mail
+is sent only by the run that claims the row (a conditional update).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import EmailMessage
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from listening.choices import OPEN_STATUSES
+from listening.models import Mention
+from responses.models import Notification, NotificationKind, SLATarget
+from responses.selectors import mentions_with_events, sla_policies_by_brand, sla_policy_for
+from responses.tracking import duration_text, response_times
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+# An e-mail that could not be sent is retried by the next runs for this long, then given up.
+EMAIL_RETRY_WINDOW = timedelta(hours=6)
+
+
+@dataclass
+class AlertRun:
+    checked: int = 0
+    notified: int = 0
+    emailed: int = 0
+
+
+def sla_alerts_send(*, now=None) -> AlertRun:
+    now = now or timezone.now()
+    run = AlertRun()
+    managers = None
+    for brand_id, policies in sla_policies_by_brand().items():
+        ids = _candidate_ids(brand_id=brand_id, policies=policies, now=now)
+        for start in range(0, len(ids), CHUNK):
+            for mention in mentions_with_events(mention_ids=ids[start:start + CHUNK]):
+                run.checked += 1
+                policy = sla_policy_for(policies=policies, label=mention.label)
+                times = response_times(mention=mention, events=list(mention.events.all()), policy=policy, now=now)
+                for timing in times.timings:
+                    if timing.state not in ("near", "breached"):
+                        continue
+                    if mention.assignee is not None and mention.assignee.is_active:
+                        recipients = [mention.assignee]
+                    else:
+                        managers = _managers() if managers is None else managers
+                        recipients = managers
+                    run.notified += _notify(mention=mention, timing=timing, recipients=recipients)
+    run.emailed = notifications_email_pending(now=now)
+    return run
+
+
+def _candidate_ids(*, brand_id: int, policies: dict, now) -> list[int]:
+    """Open mentions that may have reached a threshold. Business time never runs faster than
+    calendar time and paused time only slows it, so a mention posted less than the threshold
+    ago in calendar time can't be near yet: the database skips those."""
+    base = Mention.objects.filter(brand_id=brand_id, status__in=[s.value for s in OPEN_STATUSES])
+    own_labels = [label for label in policies if label]
+    ids: set[int] = set()
+    for label, policy in policies.items():
+        mentions = base.filter(label=label) if label else base.exclude(label__in=own_labels)
+        breach_told = {target: Exists(Notification.objects.filter(
+            mention=OuterRef("pk"), kind=NotificationKind.BREACH, target=target)) for target in SLATarget.values}
+        wanted = Q(first_response_at__isnull=True, posted_at__lte=now - _near(policy, policy.first_response_minutes)) \
+            & Q(breach_told_first=False)
+        if policy.resolution_minutes:
+            wanted |= Q(posted_at__lte=now - _near(policy, policy.resolution_minutes)) & Q(breach_told_resolution=False)
+        ids.update(mentions.alias(breach_told_first=breach_told[SLATarget.FIRST_RESPONSE],
+                                  breach_told_resolution=breach_told[SLATarget.RESOLUTION])
+                   .filter(wanted).values_list("pk", flat=True))
+    return sorted(ids)
+
+
+def _near(policy, minutes: int) -> timedelta:
+    return timedelta(minutes=minutes * policy.near_breach_percent / 100)
+
+
+def _managers() -> list:
+    users = get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__name__in=[roles.MANAGER, roles.ADMIN]))
+    return list(users.distinct().order_by("pk"))
+
+
+def _notify(*, mention: Mention, timing, recipients) -> int:
+    """Creates the missing notifications for this alert; returns how many were new."""
+    kind = NotificationKind.BREACH if timing.state == "breached" else NotificationKind.NEAR_BREACH
+    told = set(Notification.objects.filter(mention=mention, kind=kind, target=timing.target)
+               .values_list("user_id", flat=True))
+    new = [Notification(user=user, mention=mention, kind=kind, target=timing.target,
+                        message=_in_language_of(user, lambda u=user: _message(mention, timing, kind, u)))
+           for user in recipients if user.pk not in told]
+    # A concurrent run may insert the same rows between our read and this write: the unique
+    # constraint keeps one of each, and ignore_conflicts makes the other insert a no-op.
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def notifications_email_pending(*, now=None) -> int:
+    """E-mails each notification not e-mailed yet, claiming it first so no one else sends it."""
+    now = now or timezone.now()
+    pending = (Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - EMAIL_RETRY_WINDOW,
+                                           user__is_active=True).exclude(user__email="")
+               .select_related("user", "mention").order_by("pk"))
+    sent = 0
+    for notification in pending:
+        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=now):
+            continue  # another run has it
+        try:
+            _in_language_of(notification.user, lambda n=notification: _email(n).send())
+        except Exception:
+            # Released for the next run to retry; the in-app notification is there already.
+            logger.exception("Could not e-mail SLA notification %s", notification.pk)
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        else:
+            sent += 1
+    return sent
+
+
+def _language_and_zone(user) -> tuple[str, str]:
+    try:
+        profile = user.profile
+    except ObjectDoesNotExist:  # a user who never saved preferences
+        profile = None
+    return ((profile.language if profile and profile.language else settings.LANGUAGE_CODE),
+            (profile.time_zone if profile and profile.time_zone else settings.TIME_ZONE))
+
+
+def _in_language_of(user, render):
+    language, zone = _language_and_zone(user)
+    with translation.override(language), timezone.override(zone):
+        return render()
+
+
+TITLES = {
+    (NotificationKind.NEAR_BREACH, SLATarget.FIRST_RESPONSE): lambda: _("First response nearly due"),
+    (NotificationKind.BREACH, SLATarget.FIRST_RESPONSE): lambda: _("First response overdue"),
+    (NotificationKind.NEAR_BREACH, SLATarget.RESOLUTION): lambda: _("Resolution nearly due"),
+    (NotificationKind.BREACH, SLATarget.RESOLUTION): lambda: _("Resolution overdue"),
+}
+
+
+def _message(mention: Mention, timing, kind: str, user) -> str:
+    due = date_format(timezone.localtime(timing.due_at), "SHORT_DATETIME_FORMAT") if timing.due_at else "—"
+    if kind == NotificationKind.BREACH:
+        detail = _("It was due %(due)s (%(allowed)s allowed).") % {"due": due, "allowed": timing.allowed_text}
+    else:
+        detail = _("%(used)s of %(allowed)s used; due %(due)s.") % {
+            "used": duration_text(timing.elapsed_minutes), "allowed": timing.allowed_text, "due": due}
+    excerpt = mention.text if len(mention.text) <= 120 else mention.text[:119] + "…"
+    return _("%(title)s — %(brand)s, %(author)s: “%(text)s” %(detail)s") % {
+        "title": TITLES[(kind, timing.target)](), "brand": mention.brand,
+        "author": mention.author or _("an unknown author"),
+        "text": excerpt, "detail": detail,
+    }
+
+
+def _email(notification: Notification) -> EmailMessage:
+    mention, user = notification.mention, notification.user
+    why = (_("You get this because the mention is assigned to you.") if mention.assignee_id == user.pk else
+           _("You get this because nobody is assigned to the mention and you are a manager."))
+    body = "\n\n".join([
+        notification.message, why,
+        _("Open the mention in Écoute: %(path)s") % {"path": reverse("complaints:mention", args=[mention.pk])},
+    ])
+    subject = "[Écoute] %s" % TITLES[(notification.kind, notification.target)]()
+    language = translation.get_language()
+    return EmailMessage(subject=subject, body=body, to=[user.email], headers={"Content-Language": language})
