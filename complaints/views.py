@@ -14,6 +14,8 @@ from accounts import roles
 from complaints import presence, selectors, services
 from listening.choices import Label, Platform, Status
 from listening.models import Mention
+from responses.composing import composer_context
+from responses.selectors import mention_response_times
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
@@ -142,6 +144,9 @@ def mention_detail(request, pk: int):
         "mention": mention, "statuses": Status.choices, "labels": Label.choices,
         "conversation": selectors.mention_conversation(mention=mention),
         "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
+        "response_times": mention_response_times(mention=mention),
+        "composer": composer_context(mention=mention, agent=request.user,
+                                     draft=request.session.pop(f"draft-{mention.pk}", "")),
     })
 
 

@@ -7,6 +7,7 @@ from listening.webhooks import facebook_webhook
 urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("accounts.urls")),
+    path("", include("responses.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("webhooks/facebook/", facebook_webhook, name="facebook-webhook"),

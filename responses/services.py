@@ -21,6 +21,7 @@ from listening.choices import EventKind, Platform, Status
 from listening.locks import exclusive
 from listening.models import Credential, Mention
 from listening.services import mention_event_add
+from responses.composing import length_problem
 from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
 from responses.senders import SendError, same_text, sender_for
 
@@ -124,6 +125,9 @@ def response_create(*, mention: Mention, author, text: str, visibility: str) -> 
     mention = Mention.objects.select_for_update(of=("self",)).select_related("source__credential", "author").get(
         pk=mention.pk)
     _sendable_check(mention=mention, visibility=visibility)
+    too_long = length_problem(mention=mention, text=text, visibility=visibility)
+    if too_long:
+        raise ResponseError(too_long)
     earlier = Response.objects.filter(mention=mention, channel=ResponseChannel.ECOUTE, visibility=visibility,
                                       status__in=[ResponseStatus.QUEUED, ResponseStatus.SENDING, ResponseStatus.SENT])
     if any(same_text(text, other.text) for other in earlier):

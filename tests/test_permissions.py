@@ -35,7 +35,8 @@ def test_role_matrix(client, mention, role, page, status):
 
 
 MUTATIONS = ["/mentions/{pk}/status/", "/mentions/{pk}/assign/", "/mentions/{pk}/label/", "/mentions/{pk}/note/",
-             "/mentions/{pk}/presence/", "/queue/take-next/", "/queue/bulk/"]
+             "/mentions/{pk}/presence/", "/queue/take-next/", "/queue/bulk/", "/mentions/{pk}/reply/",
+             "/mentions/{pk}/handled-elsewhere/", "/notifications/read/"]
 
 
 @pytest.mark.parametrize("url", MUTATIONS)
@@ -43,11 +44,11 @@ def test_mutations_refuse_get(cm_client, mention, url):
     assert cm_client.get(url.format(pk=mention.pk)).status_code == 405
 
 
-@pytest.mark.parametrize("url", MUTATIONS + ["/queue/new/"])
+@pytest.mark.parametrize("url", MUTATIONS + ["/queue/new/", "/notifications/"])
 @pytest.mark.parametrize("role, allowed", [(None, False), ("Community manager", True), ("Manager", True)])
 def test_every_queue_endpoint_checks_the_role(client, mention, url, role, allowed):
     client.force_login(UserFactory(role=role))
-    method = client.get if url == "/queue/new/" else client.post
+    method = client.get if url in ("/queue/new/", "/notifications/") else client.post
     status = method(url.format(pk=mention.pk), {"status": "open", "label": "question", "text": "n", "action": "resolve",
                                                   "mention": [mention.pk]}).status_code
     assert (status != 403) is allowed

@@ -71,12 +71,13 @@
     const actions = {
       "?": showShortcuts,
       "/": () => { const q = document.querySelector("[data-shortcut='/']"); if (q) q.focus(); },
+      c: () => { const search = document.querySelector("[data-canned-search]"); if (search) search.focus(); },
       j: () => select(current + 1),
       k: () => select(current - 1),
       x: () => { if (row) { const box = row.querySelector("input[name=mention]"); box.checked = !box.checked; countSelected(); } },
       o: () => { if (row) location.href = row.dataset.openUrl; },
       r: () => {
-        if (page) { const box = document.querySelector("#reply textarea, #reply"); if (box) { box.focus(); box.scrollIntoView({ block: "center" }); } }
+        if (page) { const box = document.querySelector("#reply-text") || document.querySelector("#reply"); if (box) { box.focus(); box.scrollIntoView({ block: "center" }); } }
         else if (row) location.href = row.dataset.openUrl + "#reply";
       },
       a: () => { const target = page || row; if (target) post(target.dataset.assignUrl, { assignee: "me" }); },
@@ -90,6 +91,64 @@
     };
     const action = actions[event.key];
     if (action) { event.preventDefault(); action(); }
+  });
+
+  // Reply composer: length as the platform counts it, preview, canned responses.
+  const X_LINK = 23;
+  const LIGHT = [[0x0000, 0x10ff], [0x2000, 0x200d], [0x2010, 0x201f], [0x2032, 0x2037]];
+  const LINK = /https?:\/\/\S+|www\.\S+/gi;
+  function xLength(text) {
+    const links = text.match(LINK) || [];
+    let n = links.length * X_LINK;
+    for (const char of text.replace(LINK, "")) {
+      const code = char.codePointAt(0);
+      n += LIGHT.some(([low, high]) => code >= low && code <= high) ? 1 : 2;
+    }
+    return n;
+  }
+  function composerUpdate(form) {
+    const text = form.querySelector("textarea[name=text]").value;
+    const chosen = form.querySelector("input[name=visibility]:checked");
+    const limit = chosen && chosen.dataset.limit ? Number(chosen.dataset.limit) : 0;
+    const length = chosen && chosen.dataset.xLinks ? xLength(text) : Array.from(text).length;
+    const count = form.querySelector("[data-count]");
+    count.textContent = limit ? `${length} / ${limit}` : `${length}`;
+    count.classList.toggle("over", Boolean(limit) && length > limit);
+    form.querySelector("[data-preview]").textContent = text;
+  }
+  document.querySelectorAll("[data-composer]").forEach(composerUpdate);
+  document.addEventListener("input", (event) => {
+    const form = event.target.closest("[data-composer]");
+    if (form && event.target.matches("textarea[name=text]")) composerUpdate(form);
+    if (event.target.matches("[data-canned-search]")) {
+      const words = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+      document.querySelectorAll(".canned-item").forEach((item) => {
+        const hay = item.textContent.toLowerCase();
+        item.parentElement.hidden = !words.every((w) => hay.includes(w));
+      });
+    }
+  });
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("[data-composer]");
+    if (form && event.target.matches("input[name=visibility]")) composerUpdate(form);
+  });
+  document.addEventListener("click", (event) => {
+    const item = event.target.closest("[data-canned-text]");
+    if (!item) return;
+    const form = item.closest("[data-composer]");
+    const box = form.querySelector("textarea[name=text]");
+    const start = box.selectionStart ?? box.value.length;
+    box.value = box.value.slice(0, start) + item.dataset.cannedText + box.value.slice(box.selectionEnd ?? start);
+    composerUpdate(form);
+    box.focus();
+  });
+  document.addEventListener("keydown", (event) => {
+    // In the canned search, Enter inserts the first visible canned response.
+    if (event.key === "Enter" && event.target.matches("[data-canned-search]")) {
+      event.preventDefault();
+      const first = Array.from(document.querySelectorAll(".canned-item")).find((i) => !i.parentElement.hidden);
+      if (first) first.click();
+    }
   });
 
   // The mention page tells the others when this person is writing a reply.

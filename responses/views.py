@@ -1,0 +1,71 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import roles
+from complaints.views import _get_mention_for_user
+from responses import services
+from responses.models import Notification, Response, ResponseChannel, Visibility
+
+
+def _back_to_reply(pk: int):
+    return redirect(reverse("complaints:mention", args=[pk]) + "#reply")
+
+
+@require_POST
+def reply(request, pk: int):
+    mention = _get_mention_for_user(request, pk)
+    try:
+        services.response_create(mention=mention, author=request.user, text=request.POST.get("text", ""),
+                                 visibility=request.POST.get("visibility", Visibility.PUBLIC))
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+        request.session[f"draft-{pk}"] = request.POST.get("text", "")[:20_000]  # nothing typed is lost
+    else:
+        request.session.pop(f"draft-{pk}", None)
+        messages.success(request, _("Reply queued: it is being sent."))
+    return _back_to_reply(pk)
+
+
+@require_POST
+def handled_elsewhere(request, pk: int):
+    """The customer was answered outside Écoute (phone, e-mail): counted as the response."""
+    mention = _get_mention_for_user(request, pk)
+    how = request.POST.get("text", "").strip()
+    if not how:
+        messages.error(request, _("Say briefly how the customer was answered (for example: called back at 14:10)."))
+        return _back_to_reply(pk)
+    services.response_record_sent(mention=mention, text=how[:5000], author=request.user,
+                                  visibility=Visibility.PRIVATE, channel=ResponseChannel.ELSEWHERE)
+    messages.success(request, _("Recorded as handled elsewhere."))
+    return _back_to_reply(pk)
+
+
+@require_POST
+def retry(request, pk: int):
+    response = get_object_or_404(Response.objects.select_related("mention"), pk=pk)
+    _get_mention_for_user(request, response.mention_id)  # the same access check as the mention
+    try:
+        services.response_retry(response=response, actor=request.user)
+    except services.ResponseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Sending the reply again."))
+    return _back_to_reply(response.mention_id)
+
+
+@require_GET
+@roles.role_required(roles.COMMUNITY_MANAGER)
+def notifications(request):
+    items = Notification.objects.filter(user=request.user).select_related("mention")[:100]
+    return render(request, "responses/notifications.html", {"notifications": items})
+
+
+@require_POST
+@roles.role_required(roles.COMMUNITY_MANAGER)
+def notifications_read(request):
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("responses:notifications")
