@@ -15,7 +15,7 @@ from complaints import presence, selectors, services
 from listening.choices import Label, Platform, Status
 from listening.models import Mention
 from responses.composing import composer_context
-from responses.selectors import mention_response_times
+from responses.selectors import mention_response_times, near_breach_percent_attach
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
@@ -70,6 +70,7 @@ def _queue_url(query) -> str:
 def queue(request):
     filters = _filters_from(request.GET)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
+    near_breach_percent_attach(mentions=mentions)
     next_query = request.GET.copy()
     next_query["after"] = next_cursor
     since_query = request.GET.copy()

@@ -51,3 +51,16 @@ def mentions_with_events(*, mention_ids) -> list[Mention]:
 
 def notifications_unread(*, user, limit: int = 20) -> list[Notification]:
     return list(Notification.objects.filter(user=user, read_at__isnull=True).select_related("mention")[:limit])
+
+
+def near_breach_percent_attach(*, mentions: list[Mention]) -> None:
+    """Sets `near_breach_percent` on each mention from its brand's policy for its label, so
+    the queue's countdown turns amber at the threshold the brand chose (default 80 %)."""
+    rows = SLAPolicy.objects.filter(brand_id__in={m.brand_id for m in mentions}).values_list(
+        "brand_id", "label", "near_breach_percent")
+    by_brand: dict[int, dict[str, int]] = {}
+    for brand_id, label, percent in rows:
+        by_brand.setdefault(brand_id, {})[label] = percent
+    for mention in mentions:
+        policies = by_brand.get(mention.brand_id, {})
+        mention.near_breach_percent = policies.get(mention.label, policies.get("", 80))

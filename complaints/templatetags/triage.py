@@ -71,7 +71,8 @@ def sla_state(mention) -> dict:
     if left < 0:
         return {"text": _("breached %(d)s ago") % {"d": _duration(left)}, "level": "breached"}
     total = max((mention.first_response_due_at - mention.posted_at).total_seconds(), 1)
-    level = "near" if left / total < 0.2 else "ok"
+    used_percent = 100 * (1 - left / total)
+    level = "near" if used_percent >= getattr(mention, "near_breach_percent", 80) else "ok"
     return {"text": _("due in %(d)s") % {"d": _duration(left)}, "level": level}
 
 
