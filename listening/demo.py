@@ -6,7 +6,7 @@ Authors, times, engagement and triage history come from a seeded random generato
 
 import json
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -21,7 +21,7 @@ from listening.choices import Platform, SourceKind, Status
 from listening.models import Brand, Credential, Mention, Source
 from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.ingestion import mention_ingest
-from responses.models import CannedResponse, SLAPolicy, Visibility
+from responses.models import BusinessCalendar, CannedResponse, CountedIn, Shift, SLAPolicy, Visibility
 from responses.services import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"
@@ -90,9 +90,18 @@ def _brand():
     }
     Source.objects.get_or_create(brand=brand, kind=SourceKind.X_MENTIONS, target="@LumioAssist",
                                  defaults={"credential": x_cred, "poll_every_minutes": 2})
-    for label, first, resolution in [("complaint", 60, 24 * 60), ("question", 4 * 60, 48 * 60), ("", 24 * 60, None)]:
+    # Customer care answers 8:00–20:00 on weekdays and 9:00–13:00 on Saturdays: questions and
+    # other mentions are counted in those business hours, complaints around the clock.
+    calendar, _created = BusinessCalendar.objects.get_or_create(brand=brand)
+    for weekday in range(6):
+        starts, ends = (time(9), time(13)) if weekday == 5 else (time(8), time(20))
+        Shift.objects.get_or_create(calendar=calendar, weekday=weekday, starts_at=starts, defaults={"ends_at": ends})
+    for label, first, resolution, counted_in in [
+        ("complaint", 60, 24 * 60, CountedIn.CALENDAR), ("question", 4 * 60, 48 * 60, CountedIn.BUSINESS_HOURS),
+        ("", 24 * 60, None, CountedIn.BUSINESS_HOURS),
+    ]:
         SLAPolicy.objects.update_or_create(brand=brand, label=label, defaults={
-            "first_response_minutes": first, "resolution_minutes": resolution})
+            "first_response_minutes": first, "resolution_minutes": resolution, "counted_in": counted_in})
     return brand, sources
 
 
