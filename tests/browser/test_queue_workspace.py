@@ -82,3 +82,13 @@ def test_switching_the_interface_to_french(signed_in, queue_data, screenshots):
     assert page.locator("#take-next").inner_text() == "Prendre la suivante"
     assert page.locator("label[for=f-label]").inner_text() == "Étiquette"
     page.screenshot(path=str(screenshots / "queue-fr.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_the_queue_fits_a_laptop_and_a_tablet(signed_in, queue_data, screenshots, width):
+    page = signed_in(UserFactory(username="camille", role="Community manager"))
+    page.set_viewport_size({"width": width, "height": 1000})
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    page.keyboard.press("Tab")  # the first stop is the skip link, and focus is visible
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.screenshot(path=str(screenshots / f"queue-{width}.png"), full_page=True)
