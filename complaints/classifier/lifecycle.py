@@ -16,6 +16,7 @@ from complaints.classifier.corpus import training_examples
 from complaints.models import ClassifierModel
 
 _loaded: dict = {"version": None, "pipeline": None}
+MAX_CLASSIFIED_CHARS = 5_000
 
 
 @dataclass
@@ -89,7 +90,9 @@ def classify_texts(texts: list[str]) -> tuple[str, list[tuple[str, float]]] | No
     version, pipeline = active
     if not texts:
         return version, []
-    probabilities = pipeline.predict_proba(texts)
+    # A long blog post is judged on its opening: the label doesn't need 10 MB of text, and
+    # the feature cache shouldn't fill with one post's words.
+    probabilities = pipeline.predict_proba([text[:MAX_CLASSIFIED_CHARS] for text in texts])
     classes = pipeline.classes_
     best = probabilities.argmax(axis=1)
     return version, [(str(classes[i]), float(probabilities[row, i])) for row, i in enumerate(best)]
