@@ -58,3 +58,47 @@ class ClassifierModelAdmin(admin.ModelAdmin):
             return
         model_activate(model=queryset.get())
         self.message_user(request, _("Version activated: new mentions are classified with it."))
+
+
+# --- Crisis alerts (issue 7) ---
+from django.db import models  # noqa: E402
+
+from complaints.models import CrisisAlert, CrisisSettings  # noqa: E402
+
+
+@admin.register(CrisisSettings)
+class CrisisSettingsAdmin(admin.ModelAdmin):
+    """Per brand: whether it is checked for crises, who is e-mailed, and the webhook."""
+
+    list_display = ["brand", "enabled", "has_webhook", "recipients"]
+    list_filter = ["enabled"]
+    filter_horizontal = ["email_recipients"]
+    fields = ["brand", "enabled", "email_recipients", "webhook_url", "webhook_language"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a webhook typed without scheme is https
+
+    @admin.display(description=_("webhook"), boolean=True)
+    def has_webhook(self, settings_row):
+        return bool(settings_row.webhook_url)  # the URL itself is a secret: not shown in the list
+
+    @admin.display(description=_("e-mail recipients"))
+    def recipients(self, settings_row):
+        names = [u.get_username() for u in settings_row.email_recipients.all()]
+        return ", ".join(names) if names else _("every manager and admin")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("brand").prefetch_related("email_recipients")
+
+
+@admin.register(CrisisAlert)
+class CrisisAlertAdmin(admin.ModelAdmin):
+    """The history, read-only: alerts are opened by the crisis check and handled on the alerts page."""
+
+    list_display = ["brand", "state", "opened_at", "window_end", "notified_at", "webhook_sent_at", "webhook_error"]
+    list_filter = ["state", "brand"]
+    date_hierarchy = "opened_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -46,3 +46,107 @@ class ClassifierModel(models.Model):
     @property
     def macro_f1(self) -> float:
         return float(self.metrics.get("macro_f1", 0.0))
+
+
+# --- Crisis alerts (issue 7) ---
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from accounts import roles  # noqa: E402
+from listening.models import Brand  # noqa: E402
+
+
+class CrisisAlertState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+ACTIVE_ALERT_STATES = (CrisisAlertState.OPEN, CrisisAlertState.ACKNOWLEDGED)
+
+
+class CrisisAlert(models.Model):
+    """A brand's complaint burst, from its first hour in crisis until someone resolves it.
+    While it is open or acknowledged, later checks update its figures instead of opening
+    another alert: one crisis pages people once."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="crisis_alerts", verbose_name=_("brand"))
+    state = models.CharField(_("state"), max_length=16, choices=CrisisAlertState.choices,
+                             default=CrisisAlertState.OPEN)
+    opened_at = models.DateTimeField(_("opened"))
+    window_start = models.DateTimeField(_("crisis from"), help_text=_("Start of the first hour found in crisis."))
+    window_end = models.DateTimeField(_("crisis until"), help_text=_("End of the last hour found in crisis."))
+    last_seen_at = models.DateTimeField(_("last found in crisis"))
+    # The last check's figures (complaints, mentions, usual level, scores, peak) and its
+    # reasons as codes, so they are rendered in each reader's language.
+    figures = models.JSONField(_("figures"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list)
+    top_mention_ids = models.JSONField(_("most shared complaints"), default=list)
+
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    notified_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    emailed_user_ids = models.JSONField(_("e-mailed to"), default=list, blank=True)  # each person once
+    webhook_sent_at = models.DateTimeField(_("sent to the webhook"), null=True, blank=True)
+    webhook_error = models.TextField(_("webhook error"), blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("crisis alert")
+        verbose_name_plural = _("crisis alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand"], condition=models.Q(state__in=[s.value for s in ACTIVE_ALERT_STATES]),
+                name="one_active_crisis_alert_per_brand",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-opened_at"], name="crisis_alert_state_opened")]
+
+    def __str__(self):
+        return f"{self.brand} · {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_ALERT_STATES
+
+
+class CrisisSettings(models.Model):
+    """How a brand's crisis alerts are delivered. A brand without settings is checked, and
+    its alerts e-mailed to every manager and admin."""
+
+    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="crisis_settings",
+                                 verbose_name=_("brand"))
+    enabled = models.BooleanField(_("check this brand for crises"), default=True)
+    webhook_url = models.URLField(
+        _("webhook URL"), max_length=500, blank=True,
+        help_text=_("A Slack-compatible incoming webhook (https://hooks.slack.com/services/…). Leave empty for "
+                    "e-mail only."),
+    )
+    webhook_language = models.CharField(
+        _("language of webhook messages"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
+    )
+    email_recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("e-mail recipients"),
+        limit_choices_to=models.Q(is_superuser=True) | models.Q(groups__name__in=[roles.MANAGER, roles.ADMIN]),
+        help_text=_("Leave empty to e-mail every manager and admin."),
+    )
+
+    class Meta:
+        verbose_name = _("crisis alert settings")
+        verbose_name_plural = _("crisis alert settings")
+
+    def __str__(self):
+        return str(self.brand)
+
+    def clean(self):
+        if self.webhook_url and not self.webhook_url.lower().startswith(("https://", "http://")):
+            raise ValidationError({"webhook_url": _(
+                "The webhook URL must start with https:// (or http:// inside your own network).")})

@@ -15,3 +15,16 @@ def retrain_classifier(reason: str = "nightly") -> dict:
 def refresh_priorities() -> int:
     """Waiting time keeps growing: every few minutes, open mentions get their priority again."""
     return priorities_refresh()
+
+
+# --- Crisis alerts (issue 7) ---
+from dataclasses import asdict  # noqa: E402
+
+from complaints.alerting import crisis_alerts_check  # noqa: E402
+
+
+@shared_task
+def check_crisis_alerts() -> dict:
+    """Every 5 minutes (beat): each brand's last hour against its usual level; alerts and their
+    e-mails and webhook posts, each once. A failed delivery waits for the next run."""
+    return asdict(crisis_alerts_check())

@@ -145,6 +145,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
+# The address people open Écoute at, for full links in e-mails and webhooks (paths without it).
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 USE_I18N = True
 USE_TZ = True
 

@@ -103,7 +103,7 @@ def _notify(*, mention: Mention, timing, recipients) -> int:
     told = set(Notification.objects.filter(mention=mention, kind=kind, target=timing.target)
                .values_list("user_id", flat=True))
     new = [Notification(user=user, mention=mention, kind=kind, target=timing.target,
-                        message=_in_language_of(user, lambda u=user: _message(mention, timing, kind, u)))
+                        message=in_language_of(user, lambda u=user: _message(mention, timing, kind, u)))
            for user in recipients if user.pk not in told]
     # A concurrent run may insert the same rows between our read and this write: the unique
     # constraint keeps one of each, and ignore_conflicts makes the other insert a no-op.
@@ -122,7 +122,7 @@ def notifications_email_pending(*, now=None) -> int:
         if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=now):
             continue  # another run has it
         try:
-            _in_language_of(notification.user, lambda n=notification: _email(n).send())
+            in_language_of(notification.user, lambda n=notification: _email(n).send())
         except Exception:
             # Released for the next run to retry; the in-app notification is there already.
             logger.exception("Could not e-mail SLA notification %s", notification.pk)
@@ -141,7 +141,7 @@ def _language_and_zone(user) -> tuple[str, str]:
             (profile.time_zone if profile and profile.time_zone else settings.TIME_ZONE))
 
 
-def _in_language_of(user, render):
+def in_language_of(user, render):
     language, zone = _language_and_zone(user)
     with translation.override(language), timezone.override(zone):
         return render()

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts import roles
 from tests.factories import UserFactory
@@ -7,10 +9,12 @@ from tests.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The cache is the real Redis: login counters must not leak between tests."""
+    """The cache is the real Redis: login counters must not leak between tests. Nor must the
+    language a request activated for its user (middleware activates it for the thread)."""
     cache.clear()
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -32,3 +36,17 @@ def admin_user(db):
 def cm_client(client, community_manager):
     client.force_login(community_manager)
     return client
+
+
+@pytest.fixture
+def beat_schedules(db):
+    """The beat rows the migrations create. Tests with real transactions flush the database
+    afterwards, which removes them; the migrations' own functions put them back (they are
+    idempotent), so this checks what the migrations schedule whatever ran before."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in ("complaints.migrations.0003_periodic_tasks", "responses.migrations.0003_sla_alerts_schedule"):
+        import_module(name).create(apps, None)
+    import_module("complaints.migrations.0005_crisis_alerts").schedule(apps, None)

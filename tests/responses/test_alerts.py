@@ -177,7 +177,7 @@ def test_two_runs_at_the_same_time_tell_once(mailoutbox):
     assert Notification.objects.count() == 20 and len(mailoutbox) == 20
 
 
-def test_the_task_runs_every_minute(brand, camille, mailoutbox):
+def test_the_task_runs_every_minute(brand, camille, mailoutbox, beat_schedules):
     row = PeriodicTask.objects.get(task="responses.tasks.send_sla_alerts")
     assert (row.interval.every, row.interval.period, row.enabled) == (1, "minutes", True)
     MentionFactory(brand=brand, assignee=camille)  # posted two hours ago: breached
