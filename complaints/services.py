@@ -11,6 +11,7 @@ from complaints.triage import priority_apply, triage_fields_apply
 from listening.choices import EventKind, Label, Status
 from listening.models import Mention
 from listening.services import mention_event_add
+from responses.timing import mention_timing_refresh
 
 
 class TriageError(ValueError):
@@ -196,4 +197,5 @@ def mention_status_set(*, mention: Mention, status: str, actor, at=None) -> Ment
         mention=mention, kind=EventKind.STATUS_CHANGED, actor=actor, at=at, data={"from": previous, "to": status},
     )
     mention_priority_refresh(mention=mention)
+    mention_timing_refresh(mention=mention)  # the report's stored times
     return mention

@@ -260,3 +260,36 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.mention_id}"
+
+
+class MentionTiming(models.Model):
+    """A mention's response times as the report aggregates them, stored when they become known
+    (a reply, a status change) so that medians and SLA rates over a million mentions are plain
+    SQL aggregates over one narrow table, with the business-hours arithmetic already done.
+    Computed by responses.timing from the event log, exactly as the mention page shows them."""
+
+    mention = models.OneToOneField(
+        Mention, on_delete=models.CASCADE, primary_key=True, related_name="timing", verbose_name=_("mention"),
+    )
+    # Copied from the mention (they never change) so the report reads this table alone.
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="+", verbose_name=_("brand"),
+                              db_index=False)  # served by the (brand, posted_at) index
+    posted_at = models.DateTimeField(_("posted"))
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("agent"), help_text=_("Who sent the first reply; without a reply, the assignee."),
+    )
+    counted_in = models.CharField(_("counted in"), max_length=16, choices=CountedIn.choices)
+    first_response_minutes = models.FloatField(_("first response (minutes)"), null=True, blank=True)
+    first_response_met = models.BooleanField(_("first response on time"), null=True, blank=True)
+    resolution_minutes = models.FloatField(_("resolution (minutes)"), null=True, blank=True)
+    resolution_met = models.BooleanField(_("resolved on time"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mention response times")
+        verbose_name_plural = _("mention response times")
+        indexes = [models.Index(fields=["brand", "posted_at"], name="timing_brand_posted")]
+
+    def __str__(self):
+        return f"{self.mention_id}: {self.first_response_minutes} / {self.resolution_minutes}"

@@ -22,6 +22,7 @@ from listening.locks import exclusive
 from listening.models import Credential, Mention
 from listening.services import mention_event_add
 from responses.composing import length_problem
+from responses.timing import mention_timing_refresh
 from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
 from responses.senders import SendError, same_text, sender_for
 
@@ -59,6 +60,7 @@ def _reply_recorded(*, response: Response, mention: Mention) -> None:
     if mention.status == Status.NEW:
         mention_status_set(mention=mention, status=Status.OPEN, actor=response.author, at=sent_at)
     mention_priority_refresh(mention=mention)
+    mention_timing_refresh(mention=mention)  # the report's stored times
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from responses import views
+from responses import report_views, views
 
 app_name = "responses"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     # Reports (issue 7) are added below this line.
+    path("reports/", report_views.report, name="report"),
+    path("reports/figures.csv", report_views.figures_csv, name="report-figures-csv"),
+    path("reports/mentions.csv", report_views.mentions_csv, name="report-mentions-csv"),
 ]

@@ -1,11 +1,14 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from complaints.bench import bench_classifier
+from complaints.bench_queue import BenchError, bench_queue
 from listening.bench import bench_ingest, print_json
+from responses.bench_reports import bench_reports
 
 
 class Command(BaseCommand):
-    help = "Benchmarks. Each prints one JSON object on its last line: `bench ingest --n 100000`, `bench classifier`."
+    help = ("Benchmarks. Each prints one JSON object on its last line: `bench ingest --n 100000`, `bench classifier`, "
+            "`bench queue --mentions 1000000`.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -13,9 +16,26 @@ class Command(BaseCommand):
         ingest.add_argument("--n", type=int, default=100_000)
         ingest.add_argument("--keep", action="store_true", help="keep the synthetic mentions")
         sub.add_parser("classifier", help="the classifier on public datasets, its throughput and memory")
+        queue = sub.add_parser("queue", help="server time of the queue and mention pages over N seeded mentions")
+        queue.add_argument("--mentions", type=int, default=1_000_000,
+                           help="bench mentions to have in the database (seeded once, then reused)")
+        queue.add_argument("--requests", type=int, default=200, help="timed requests per page")
+        reports = sub.add_parser("reports", help="the report page's server time, 30 and 365 days, over N mentions")
+        reports.add_argument("--mentions", type=int, default=1_000_000)
+        reports.add_argument("--runs", type=int, default=9, help="timed requests per period")
+        reports.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
 
     def handle(self, *args, **options):
         if options["which"] == "ingest":
             print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"]))
         elif options["which"] == "classifier":
             print_json(self.stdout, bench_classifier())
+        elif options["which"] == "queue":
+            try:
+                result = bench_queue(mentions=options["mentions"], requests=options["requests"],
+                                     log=self.stderr.write)
+            except BenchError as error:
+                raise CommandError(str(error)) from None
+            print_json(self.stdout, result)
+        elif options["which"] == "reports":
+            print_json(self.stdout, bench_reports(n=options["mentions"], runs=options["runs"], keep=options["keep"]))

@@ -1,0 +1,158 @@
+"""Server-rendered SVG charts for the report: stacked bars and lines, no JavaScript, no CDN.
+
+Each chart is an image (role="img", a <title> and an aria-label) that a screen reader names
+and skips: the table printed under it holds the same numbers and is the accessible source.
+Colours are CSS classes (series-0 … series-5 in static/css/reports.css), so they follow the
+stylesheet, print, and forced-colours modes."""
+
+from __future__ import annotations
+
+import math
+
+from django.utils.formats import get_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+WIDTH, HEIGHT = 720, 240
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 24, 40
+MAX_X_LABELS = 8
+
+
+def nice_ceiling(value: float, *, whole: bool = False) -> float:
+    """The axis top: four grid steps of 1, 2, 2.5 or 5 times a power of ten, reaching the value.
+    whole: counts, whose steps are whole numbers."""
+    if value <= 0:
+        return 4 if whole else 1
+    quarter = value / 4
+    power = 10 ** math.floor(math.log10(quarter))
+    step = next(s * power for s in (1, 2, 2.5, 5, 10) if quarter <= s * power)
+    return 4 * (max(1, math.ceil(step)) if whole else step)
+
+
+def _number(value: float) -> str:
+    """42 or 42.5 (42,5 in French): the table's rounding, the reader's decimal mark."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+def cell_text(value) -> str:
+    """How a table cell reads on the page; the CSV has the same number with a decimal point."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR"))
+    return str(value)
+
+
+def _frame(*, key: str, title: str, summary: str, body: list[str], x_labels: list[str], top: float,
+           unit: str) -> SafeString:
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    parts = [format_html(
+        '<svg class="chart" id="chart-{}" viewBox="0 0 {} {}" role="img" aria-label="{}" '
+        'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg"><title>{}</title>',
+        key, WIDTH, HEIGHT, f"{title}. {summary}", title)]
+    for i in range(5):  # grid lines and the y axis's numbers
+        value = top * i / 4
+        y = TOP + plot_h - plot_h * i / 4
+        parts.append(format_html('<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>'
+                                 '<text class="axis" x="{}" y="{}" text-anchor="end">{}</text>',
+                                 LEFT, WIDTH - RIGHT, f"{y:.1f}", f"{y:.1f}", LEFT - 6, f"{y + 4:.1f}", _number(value)))
+    parts.append(format_html('<text class="axis unit" x="{}" y="{}">{}</text>', 4, 12, unit))
+    count = len(x_labels)
+    every = max(1, math.ceil(count / MAX_X_LABELS))
+    for i, label in enumerate(x_labels):
+        if i % every == 0 or i == count - 1 and count <= MAX_X_LABELS:
+            x = LEFT + plot_w * (i + 0.5) / max(count, 1)
+            parts.append(format_html('<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                                     f"{x:.1f}", HEIGHT - BOTTOM + 16, label))
+    parts.extend(body)
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))
+
+
+def bar_chart(*, key: str, title: str, x_labels: list[str], series: list[tuple[str, list]], unit: str) -> SafeString:
+    """Stacked bars: one bar per period, one segment per series (None counts as 0)."""
+    totals = [sum(values[i] or 0 for _name, values in series) for i in range(len(x_labels))]
+    top = nice_ceiling(max(totals, default=0), whole=all(float(t).is_integer() for t in totals))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / max(len(x_labels), 1)
+    width = max(1.0, slot * 0.7)
+    body = []
+    for i, label in enumerate(x_labels):
+        base = 0.0
+        for index, (name, values) in enumerate(series):
+            value = values[i] or 0
+            if not value:
+                continue
+            y_top = TOP + plot_h * (1 - (base + value) / top)
+            height = plot_h * value / top
+            body.append(  # f-strings, not format_html: hundreds of elements; only the words need escaping
+                f'<rect class="series-{index}" x="{LEFT + slot * i + (slot - width) / 2:.1f}" y="{y_top:.1f}" '
+                f'width="{width:.1f}" height="{height:.1f}"><title>{escape(label)} · {escape(name)}: '
+                f'{_number(value)}</title></rect>')
+            base += value
+    summary = _("%(n)d periods, the largest total %(max)s %(unit)s; the table below gives every figure.") % {
+        "n": len(x_labels), "max": _number(max(totals, default=0)), "unit": unit}
+    return _frame(key=key, title=title, summary=summary, body=body, x_labels=x_labels, top=top, unit=unit)
+
+
+def line_chart(*, key: str, title: str, x_labels: list[str], series: list[tuple[str, list]], unit: str,
+               top: float | None = None) -> SafeString:
+    """One line per series; a period without a value (None) leaves a gap."""
+    values = [v for _name, points in series for v in points if v is not None]
+    top = top or nice_ceiling(max(values, default=0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    count = max(len(x_labels), 1)
+    body = []
+    for index, (name, points) in enumerate(series):
+        segments, current = [], []
+        for i, value in enumerate(points):
+            if value is None:
+                if current:
+                    segments.append(current)
+                current = []
+                continue
+            current.append((LEFT + plot_w * (i + 0.5) / count, TOP + plot_h * (1 - value / top), x_labels[i], value))
+        if current:
+            segments.append(current)
+        for segment in segments:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _label, _value in segment)
+            body.append(f'<polyline class="line series-{index}" points="{path}"/>')
+            body.extend(f'<circle class="dot series-{index}" cx="{x:.1f}" cy="{y:.1f}" r="3"><title>{escape(label)} · '
+                        f'{escape(name)}: {_number(value)}</title></circle>' for x, y, label, value in segment)
+    summary = _("%(series)s over %(n)d periods; the table below gives every figure.") % {
+        "series": ", ".join(name for name, _points in series), "n": len(x_labels)}
+    return _frame(key=key, title=title, summary=summary, body=body, x_labels=x_labels, top=top, unit=unit)
+
+
+# Which columns of each report table are drawn, and how.
+CHARTS = {
+    "volume_label": ("bar", slice(1, -1), None),
+    "volume_platform": ("bar", slice(1, -1), None),
+    "first_response": ("line", slice(2, 4), None),
+    "resolution": ("line", slice(2, 4), None),
+    "sla": ("line", (2, 4), 100),
+    "backlog": ("bar", slice(1, 2), None),
+}
+
+
+def report_blocks(report) -> list[dict]:
+    """For each table of the report: its chart (if it has one), the chart's legend, the table."""
+    blocks = []
+    for key, table in report.tables.items():
+        block = {"table": table, "chart": None, "legend": [],
+                 "rows": [[row[0], *map(cell_text, row[1:])] for row in table.rows],
+                 "total": [table.total[0], *map(cell_text, table.total[1:])] if table.total else None}
+        if key in CHARTS:
+            kind, columns, top = CHARTS[key]
+            indexes = list(range(len(table.headers)))[columns] if isinstance(columns, slice) else list(columns)
+            series = [(table.headers[i], [row[i] for row in table.rows]) for i in indexes]
+            x_labels = [row[0] for row in table.rows]
+            draw = bar_chart if kind == "bar" else line_chart
+            extra = {"top": top} if top else {}
+            block["chart"] = draw(key=key, title=table.title, x_labels=x_labels, series=series, unit=table.unit, **extra)
+            block["legend"] = [(index, name) for index, (name, _values) in enumerate(series)]
+        blocks.append(block)
+    return blocks
