@@ -1,10 +1,10 @@
 """Reads for the queue and the mention page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from listening.choices import OPEN_STATUSES
@@ -72,22 +72,50 @@ def _filtered(*, filters: QueueFilters, user, now=None) -> QuerySet[Mention]:
     return qs
 
 
-def queue_mentions(*, filters: QueueFilters, user, limit: int = PAGE_SIZE) -> tuple[list[Mention], str]:
-    """One page of the queue and the cursor of the next page ("" when it is the last).
-    Keyset pagination: the page after a row is found from the row, never by OFFSET."""
-    qs = _filtered(filters=filters, user=user).select_related("author", "brand", "assignee")
+# A search first reads this many of the queue's top rows (in its order, through its index) and
+# keeps the matches; a rarer word, with fewer matches there than a page, is then looked up in
+# the open mentions' full-text index and its matches sorted. Each way stays cheap where the
+# other is slow: Postgres, which can't know that a word lives at the bottom of the queue, would
+# otherwise walk the whole priority index computing every row's words.
+SEARCH_WALK = 500
+
+
+def _ordered(qs: QuerySet[Mention], filters: QueueFilters, *, through_index: bool = True) -> QuerySet[Mention]:
+    """The queue's order with its keyset cursor. Not through_index: the same order on
+    expressions no index provides, so that Postgres takes the matches from the search index."""
     if filters.order == "age":
-        qs = qs.order_by("posted_at", "id")
         if filters.after:
             stamp, _, pk = filters.after.rpartition(":")
             qs = qs.filter(Q(posted_at__gt=stamp) | Q(posted_at=stamp, id__gt=pk))
-    else:
-        qs = qs.order_by("-priority", "-id")
-        if filters.after:
-            score, _, pk = filters.after.partition(":")
-            qs = qs.filter(Q(priority__lt=score) | Q(priority=score, id__lt=pk))
+        keys = ("posted_at", "id") if through_index else (F("posted_at") + timedelta(0), F("id") + 0)
+        return qs.order_by(*keys)
+    if filters.after:
+        score, _, pk = filters.after.partition(":")
+        qs = qs.filter(Q(priority__lt=score) | Q(priority=score, id__lt=pk))
+    if through_index:
+        return qs.order_by("-priority", "-id")
+    return qs.order_by((F("priority") + 0).desc(), (F("id") + 0).desc())
 
-    rows = list(qs[: limit + 1])
+
+def _page_rows(*, filters: QueueFilters, user, limit: int) -> list[Mention]:
+    related = ("author", "brand", "assignee")
+    closed = filters.status and filters.status not in [s.value for s in OPEN_STATUSES]  # outside both indexes
+    if not filters.q or connection.vendor != "postgresql" or closed:
+        return list(_ordered(_filtered(filters=filters, user=user), filters).select_related(*related)[: limit + 1])
+    unsearched = _filtered(filters=replace(filters, q=""), user=user)
+    top = _ordered(unsearched, filters).values("pk")[:SEARCH_WALK]
+    walked = list(_ordered(search_filter(Mention.objects.filter(pk__in=Subquery(top)), filters.q), filters)
+                  .select_related(*related)[: limit + 1])
+    if len(walked) > limit:
+        return walked
+    searched = _filtered(filters=filters, user=user)
+    return list(_ordered(searched, filters, through_index=False).select_related(*related)[: limit + 1])
+
+
+def queue_mentions(*, filters: QueueFilters, user, limit: int = PAGE_SIZE) -> tuple[list[Mention], str]:
+    """One page of the queue and the cursor of the next page ("" when it is the last).
+    Keyset pagination: the page after a row is found from the row, never by OFFSET."""
+    rows = _page_rows(filters=filters, user=user, limit=limit)
     next_cursor = ""
     if len(rows) > limit:
         rows = rows[:limit]

@@ -28,6 +28,31 @@ def test_search_uses_french_and_english_stemming(cm_client):
     assert "parcel was delayed" in body and "Encore des retards" not in body
 
 
+@pytest.mark.parametrize("order", ["priority", "age"])
+def test_a_search_finds_a_rare_word_at_the_bottom_of_the_queue_in_queue_order(community_manager, monkeypatch, order):
+    """The search reads the queue's top rows first and falls back on the full-text index when
+    they hold less than a page of matches: both ways give the same rows in the same order."""
+    monkeypatch.setattr(selectors, "SEARCH_WALK", 5)
+    brand, now = BrandFactory(), timezone.now()
+    for i in range(12):  # the top of the queue: no match
+        MentionFactory(brand=brand, text=f"panne de réseau numéro {i}", priority=900 - i)
+    rare = [MentionFactory(brand=brand, text=f"le technicien était parfait {i}", priority=10 + i,
+                           posted_at=now - timedelta(minutes=i)) for i in range(7)]
+    MentionFactory(brand=brand, text="le technicien, déjà résolu", priority=5, status="resolved")
+    expected = sorted(rare, key=(lambda m: (-m.priority, -m.pk)) if order == "priority" else (lambda m: (m.posted_at, m.pk)))
+    seen, after = [], ""
+    while True:
+        rows, after = selectors.queue_mentions(filters=selectors.QueueFilters(q="technicien", order=order, after=after),
+                                               user=community_manager, limit=3)
+        seen += rows
+        if not after:
+            break
+    assert [m.pk for m in seen] == [m.pk for m in expected]
+    # Frequent words are found in the top rows alone, still in order.
+    rows, _after = selectors.queue_mentions(filters=selectors.QueueFilters(q="panne"), user=community_manager, limit=3)
+    assert [m.priority for m in rows] == [900, 899, 898]
+
+
 def test_search_ignores_hostile_queries(cm_client):
     MentionFactory(text="Panne de fibre")
     for query in ["'; drop table listening_mention; --", "!!! & | :*", "<script>alert(1)</script>", "x" * 5000]:
