@@ -107,11 +107,12 @@ def mention_assign(*, mention: Mention, assignee, actor, at=None) -> Mention:
     return mention
 
 
-def _assignment_record(*, mention: Mention, assignee, actor, at=None) -> None:
+def _assignment_record(*, mention: Mention, assignee, actor, at=None, in_turn: bool = False) -> None:
     if assignee and mention.status == Status.NEW:
         mention_status_set(mention=mention, status=Status.OPEN, actor=actor, at=at)
     if assignee:
-        mention_event_add(mention=mention, kind=EventKind.ASSIGNED, actor=actor, at=at, data={"to": assignee.get_username()})
+        data = {"to": assignee.get_username(), **({"in_turn": True} if in_turn else {})}
+        mention_event_add(mention=mention, kind=EventKind.ASSIGNED, actor=actor, at=at, data=data)
     else:
         mention_event_add(mention=mention, kind=EventKind.UNASSIGNED, actor=actor, at=at)
 

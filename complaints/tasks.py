@@ -12,6 +12,14 @@ def retrain_classifier(reason: str = "nightly") -> dict:
 
 
 @shared_task
+def auto_assign_mentions(brand_id: int, mention_ids: list[int]) -> int:
+    """New mentions of a brand with a team: assigned in turn (complaints.assignment)."""
+    from complaints.assignment import mentions_auto_assign
+
+    return mentions_auto_assign(brand_id=brand_id, mention_ids=mention_ids)
+
+
+@shared_task
 def refresh_priorities() -> int:
     """Waiting time keeps growing: every few minutes, open mentions get their priority again."""
     return priorities_refresh()

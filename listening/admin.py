@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,17 @@ class BrandAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SourceInline, CredentialInline]
+    filter_horizontal = ["auto_assign_to"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "auto_assign_to":  # people who triage: active, with a role
+            from django.contrib.auth import get_user_model
+
+            from accounts import roles
+
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True).filter(
+                Q(groups__name__in=list(roles.RANK)) | Q(is_superuser=True)).distinct().order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("sources"))
     def source_count(self, brand):

@@ -235,4 +235,12 @@ def mention_ingest(
     result.new = len(inserted)
     result.duplicates += len(candidates) - len(inserted)
     result.new_ids = [pk for pk, _ in inserted]
+    if result.new_ids and brand.auto_assign_to.exists():
+        _auto_assign_after_commit(brand_id=brand.pk, mention_ids=result.new_ids)
     return result
+
+
+def _auto_assign_after_commit(*, brand_id: int, mention_ids: list[int]) -> None:
+    from complaints.tasks import auto_assign_mentions
+
+    transaction.on_commit(lambda: auto_assign_mentions.delay(brand_id, mention_ids))

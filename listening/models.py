@@ -26,6 +26,18 @@ class Brand(models.Model):
             "Their posts and replies are recorded as responses, never queued as mentions."
         ),
     )
+    auto_assign_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="auto_assigned_brands",
+        verbose_name=_("assign new mentions in turn to"),
+        help_text=_(
+            "Each new mention of the brand goes to the next person of this list, highest priority first; people "
+            "who are no longer active are skipped. Leave empty to let community managers take mentions themselves."
+        ),
+    )
+    auto_assign_last = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        verbose_name=_("last assigned in turn"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

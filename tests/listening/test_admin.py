@@ -62,3 +62,22 @@ def test_a_wrong_time_zone_is_refused_in_plain_words(client, admin_user):
         "credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0",
     })
     assert "is not a time zone name such as Europe/Paris" in response.content.decode()
+
+
+def test_an_admin_gives_a_brand_a_team_for_assignment_in_turn(client, admin_user):
+    from accounts import roles
+    from tests.factories import UserFactory
+
+    camille = UserFactory(username="camille", role=roles.COMMUNITY_MANAGER)
+    UserFactory(username="no-role-visitor")
+    client.force_login(admin_user)
+    page = client.get("/admin/listening/brand/add/").content.decode()
+    assert "camille" in page and "no-role-visitor" not in page
+    response = client.post("/admin/listening/brand/add/", {
+        "name": "Lumio", "slug": "lumio", "time_zone": "Europe/Paris", "own_accounts": "",
+        "auto_assign_to": [camille.pk],
+        "sources-TOTAL_FORMS": "0", "sources-INITIAL_FORMS": "0",
+        "credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(Brand.objects.get(slug="lumio").auto_assign_to.all()) == [camille]
