@@ -84,9 +84,14 @@ def canned_for(*, mention: Mention, agent) -> list[CannedChoice]:
     return sorted(choices, key=lambda c: (c.language != mention.language, c.label != mention.label, c.title.lower()))
 
 
+def one_private_reply_message() -> str:
+    return _("This comment already has a private reply: Facebook allows only one per comment.")
+
+
 def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
     """Everything the composer partial shows: where replies can go, their limits, the
     canned responses, and whether to suggest answering in private."""
+    from responses.selectors import facebook_private_reply_taken
     from responses.senders import SendError, sender_for
 
     choices = []
@@ -96,6 +101,8 @@ def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
             reason = ""
         except SendError as error:
             reason = error.message
+        if not reason and value == Visibility.PRIVATE and facebook_private_reply_taken(mention=mention):
+            reason = one_private_reply_message()
         rule = length_rule(platform=mention.platform, visibility=value)
         choices.append({"value": value, "name": name, "blocked": reason, "limit": rule.limit,
                         "x_links": bool(rule.counts_links_as)})

@@ -64,3 +64,14 @@ def near_breach_percent_attach(*, mentions: list[Mention]) -> None:
     for mention in mentions:
         policies = by_brand.get(mention.brand_id, {})
         mention.near_breach_percent = policies.get(mention.label, policies.get("", 80))
+
+
+def facebook_private_reply_taken(*, mention) -> bool:
+    """Facebook allows one private reply per comment: is there one from Écoute already
+    (queued, being sent or sent)?"""
+    from listening.choices import Platform
+    from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
+
+    return mention.platform == Platform.FACEBOOK and Response.objects.filter(
+        mention=mention, channel=ResponseChannel.ECOUTE, visibility=Visibility.PRIVATE,
+        status__in=[ResponseStatus.QUEUED, ResponseStatus.SENDING, ResponseStatus.SENT]).exists()

@@ -17,11 +17,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from listening.choices import EventKind, Platform, Status
+from listening.choices import EventKind, Status
 from listening.locks import exclusive
 from listening.models import Credential, Mention
 from listening.services import mention_event_add
-from responses.composing import length_problem
+from responses.composing import length_problem, one_private_reply_message
+from responses.selectors import facebook_private_reply_taken
 from responses.timing import mention_timing_refresh
 from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
 from responses.senders import SendError, same_text, sender_for
@@ -134,8 +135,8 @@ def response_create(*, mention: Mention, author, text: str, visibility: str) -> 
                                       status__in=[ResponseStatus.QUEUED, ResponseStatus.SENDING, ResponseStatus.SENT])
     if any(same_text(text, other.text) for other in earlier):
         raise ResponseError(_("This reply to this mention is already queued or sent."))
-    if mention.platform == Platform.FACEBOOK and visibility == Visibility.PRIVATE and earlier.exists():
-        raise ResponseError(_("This comment already has a private reply: Facebook allows only one per comment."))
+    if visibility == Visibility.PRIVATE and facebook_private_reply_taken(mention=mention):
+        raise ResponseError(one_private_reply_message())
     response = Response.objects.create(mention=mention, author=author, text=text, visibility=visibility,
                                        channel=ResponseChannel.ECOUTE, status=ResponseStatus.QUEUED)
     transaction.on_commit(lambda: send_response.delay(response.pk))

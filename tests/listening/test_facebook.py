@@ -61,3 +61,24 @@ def test_an_html_error_page_is_transient(http, fb_source):
     http.get(FEED, status_code=502, text="<html>Bad gateway</html>", headers={"Content-Type": "text/html"})
     source_poll(source_id=fb_source.pk)
     assert Source.objects.get(pk=fb_source.pk).state == SourceState.FAILING
+
+
+def test_the_pages_own_reply_to_a_comment_is_its_response_not_a_mention(http, fb_source):
+    from listening.choices import EventKind
+    from responses.models import Response, ResponseChannel
+
+    customer = graph_comment("104857600000001_1_9", message="Toujours pas de fibre chez moi")
+    answer = graph_comment("104857600000001_1_11", message="Bonjour, nous regardons votre ligne.",
+                           sender=("104857600000001", "Lumio"), parent="104857600000001_1_9")
+    http.get(FEED, json={"data": [graph_post(comments=[customer, answer])]}, headers=JSON)
+    http.get(TAGGED, json={"data": []}, headers=JSON)
+    result = source_poll(source_id=fb_source.pk)
+    assert (result.new, result.own) == (2, 1)  # the post and the customer's comment; the Page's answer is ours
+    assert not Mention.objects.filter(external_id="104857600000001_1_11").exists()
+    comment = Mention.objects.get(external_id="104857600000001_1_9")
+    response = Response.objects.get(mention=comment)
+    assert (response.channel, response.platform_reply_id) == (ResponseChannel.PLATFORM, "104857600000001_1_11")
+    assert comment.first_response_at is not None and comment.events.filter(kind=EventKind.REPLIED).count() == 1
+    # Polling it again records nothing twice.
+    source_poll(source_id=Source.objects.get(pk=fb_source.pk).pk)
+    assert Response.objects.filter(mention=comment).count() == 1

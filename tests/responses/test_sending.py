@@ -159,6 +159,41 @@ def test_a_facebook_reply_is_sent(http, fb_mention, agent, django_capture_on_com
     assert (response.status, response.platform_reply_id) == ("sent", f"{COMMENT}_20")
 
 
+def test_a_facebook_timeout_then_a_retry_that_finds_the_comment_posts_it_once(http, fb_mention, agent,
+                                                                              django_capture_on_commit_callbacks):
+    # The comment was made but Facebook's answer was lost; the retry reads the comments first.
+    http.post(f"{GRAPH}/{COMMENT}/comments", exc=requests.exceptions.ReadTimeout)
+    http.get(f"{GRAPH}/{COMMENT}/comments", headers=JSON, json={"data": [
+        {"id": f"{COMMENT}_5", "message": "Un autre client", "from": {"id": "555"}},
+        {"id": f"{COMMENT}_20", "message": TEXT, "from": {"id": "104857600000001"}}]})
+    response = _reply(fb_mention, agent, capture=django_capture_on_commit_callbacks)
+    assert (response.status, response.platform_reply_id, response.attempts) == ("sent", f"{COMMENT}_20", 2)
+    assert len(_posts(http, f"{GRAPH}/{COMMENT}/comments")) == 1
+    assert fb_mention.events.filter(kind=EventKind.REPLIED).count() == 1
+
+
+def test_a_facebook_private_reply_lost_in_a_timeout_is_found_not_sent_again(http, fb_mention, agent,
+                                                                           django_capture_on_commit_callbacks):
+    page = "104857600000001"
+    http.post(f"{GRAPH}/{page}/messages", exc=requests.exceptions.ReadTimeout)
+    http.get(f"{GRAPH}/{COMMENT}", headers=JSON, json={"id": COMMENT, "private_reply_conversation": {"id": "t_7"}})
+    http.get(f"{GRAPH}/t_7/messages", headers=JSON, json={"data": [
+        {"id": "m_1", "message": TEXT, "from": {"id": page}}]})
+    response = _reply(fb_mention, agent, visibility=Visibility.PRIVATE, capture=django_capture_on_commit_callbacks)
+    assert (response.status, response.platform_reply_id) == ("sent", "m_1")
+    assert len(_posts(http, f"{GRAPH}/{page}/messages")) == 1
+
+
+def test_the_composer_says_why_a_second_private_facebook_reply_is_blocked(fb_mention, agent):
+    from responses.composing import composer_context
+
+    private = lambda: next(v for v in composer_context(mention=fb_mention, agent=agent)["visibilities"]  # noqa: E731
+                           if v["value"] == Visibility.PRIVATE)
+    assert private()["blocked"] == ""
+    response_create(mention=fb_mention, author=agent, text=TEXT, visibility=Visibility.PRIVATE)
+    assert "only one per comment" in private()["blocked"]
+
+
 def test_an_invalid_credential_blocks_sending_before_any_request(http, x_mention, agent):
     Credential.objects.filter(pk=x_mention.source.credential_id).update(
         is_valid=False, invalid_reason="X refused the credential (401).")
