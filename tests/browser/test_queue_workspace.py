@@ -75,6 +75,31 @@ def test_keyboard_moves_assigns_and_lists_shortcuts(signed_in, queue_data):
     assert Mention.objects.get(text__startswith="Comment activer").assignee.username == "camille"
 
 
+def test_keyboard_up_relabel_open_reply_and_resolve(signed_in, queue_data):
+    page = signed_in(UserFactory(username="camille", role="Community manager"))
+    rows = page.locator("tr[data-mention]")
+    for key in ("j", "j", "j", "k"):
+        page.keyboard.press(key)
+    assert "is-current" in rows.nth(1).get_attribute("class")
+    page.keyboard.press("l")  # relabel from the queue: the row is ticked and the bulk label chosen
+    assert rows.nth(1).locator("input[name=mention]").is_checked()
+    assert page.evaluate("document.activeElement.id") == "bulk-label"
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    assert "Comment activer la 5G" in page.locator("main").inner_text()
+    page.keyboard.press("l")
+    assert page.evaluate("document.activeElement.id") == "label-select"
+    page.keyboard.press("Escape")
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.id") in ("reply-text", "reply")
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("e")
+    page.wait_for_selector("#current-status:has-text('Resolved')")
+    assert Mention.objects.get(text__startswith="Comment activer").status == "resolved"
+
+
 def test_switching_the_interface_to_french(signed_in, queue_data, screenshots):
     page = signed_in(UserFactory(username="camille", role="Community manager"))
     page.select_option("#lang-select", "fr")

@@ -160,9 +160,12 @@ def test_mention_page_shows_the_conversation(cm_client):
     MentionFactory(brand=brand, author=author, text="Dans le fil", conversation_id="c1")
     mention = MentionFactory(brand=brand, author=author, text="Suite", conversation_id="c1")
     MentionFactory(text="Quelqu'un d'autre")
+    from tests.factories import ResponseFactory
+
+    ResponseFactory(mention=before, text="Bonjour Claire, c'est réglé <b>ce soir</b>.")
     body = _texts(cm_client.get(f"/mentions/{mention.pk}/"))
     assert "Dans le fil" in body and "Premier message de Claire" in body and "Quelqu&#x27;un d&#x27;autre" not in body
-    assert before
+    assert "Our reply" in body and "c&#x27;est réglé &lt;b&gt;ce soir&lt;/b&gt;." in body  # our answer, escaped
 
 
 def test_presence_shows_who_else_is_on_a_mention(client, community_manager):
