@@ -293,3 +293,39 @@ class MentionTiming(models.Model):
 
     def __str__(self):
         return f"{self.mention_id}: {self.first_response_minutes} / {self.resolution_minutes}"
+
+
+class ReportDay(models.Model):
+    """One brand's mentions and response times of one UTC day, packed as arrays for the report
+    (responses.report_days): a year of figures is then ~1,000 rows read, not a million.
+
+    Postgres triggers (migration 0005) bump `version` whenever a mention or stored time of that
+    day is written; a pack is used only while `built_version` equals `version`, and rebuilt from
+    the rows otherwise, so the report's figures are always those of the rows themselves."""
+
+    # A plain id, not a foreign key: the triggers write these rows while a brand's mentions are
+    # being deleted with it, and a constraint would then refuse the brand's deletion.
+    brand_id = models.BigIntegerField()
+    day = models.DateField()  # UTC
+    version = models.BigIntegerField(default=0)
+    built_version = models.BigIntegerField(null=True)
+    built_at = models.DateTimeField(null=True)
+    # Mentions posted that day: minute of the day (uint16), label and platform codes (uint8).
+    mention_minutes = models.BinaryField(null=True)
+    mention_labels = models.BinaryField(null=True)
+    mention_platforms = models.BinaryField(null=True)
+    # Their stored response times: minute of the day, agent id (int32, 0 = none), first response
+    # and resolution minutes (float64, NaN = none), and whether each met its target (int8: 1 met,
+    # 0 missed, -1 no verdict).
+    timing_minutes = models.BinaryField(null=True)
+    timing_agents = models.BinaryField(null=True)
+    first_response = models.BinaryField(null=True)
+    first_response_met = models.BinaryField(null=True)
+    resolution = models.BinaryField(null=True)
+    resolution_met = models.BinaryField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brand_id", "day"], name="report_day_unique")]
+
+    def __str__(self):
+        return f"{self.brand_id} {self.day} v{self.version}"

@@ -1,15 +1,18 @@
-"""The managers' response-time report: one selector per block of figures, each a few SQL
-aggregates, assembled into one Report that both the page and the CSV export render.
+"""The managers' response-time report: one function per block of figures, assembled into one
+Report that both the page and the CSV export render.
 
-Times come from responses.MentionTiming (business hours already applied, see responses.timing);
-volumes and open mentions from the mentions themselves. Periods and their days, weeks and months
-are in the manager's time zone. Medians and 90th percentiles are interpolated (percentile_cont).
+Volumes and times are computed from the period's mentions and stored response times
+(responses.MentionTiming: business hours already applied, see responses.timing), read as arrays
+(responses.report_days, packed per brand and day on Postgres) and counted with numpy
+(responses.report_figures); open mentions (overdue, backlog) are counted in SQL as they are now.
+Periods and their days, weeks and months are in the manager's time zone. Medians and 90th
+percentiles are interpolated as Postgres's percentile_cont does.
 """
 
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
@@ -25,9 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from listening.choices import OPEN_STATUSES, Label, Status
 from listening.models import Brand, Mention
 from responses import business_hours
-from responses.models import MentionTiming
+from responses import report_figures as figures
+from responses.report_days import Material, period_material
+from responses.report_figures import TimeFigures
 from responses.selectors import sla_policies_by_brand, sla_policy_for
-from responses.timing_sql import Percentiles, figures_in_python, moment_before, percentile_cont
+from responses.timing_sql import moment_before
 
 GROUPINGS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
 # Backlog ages, in hours of each brand's SLA clock (business hours where its policy says so).
@@ -79,11 +84,6 @@ def mentions_in_period(*, filters: ReportFilters):
     return mentions.filter(brand_id__in=filters.brand_ids) if filters.brand_ids else mentions
 
 
-def _timings(filters: ReportFilters):
-    timings = MentionTiming.objects.filter(posted_at__gte=filters.since, posted_at__lt=filters.until)
-    return timings.filter(brand_id__in=filters.brand_ids) if filters.brand_ids else timings
-
-
 def _bucket(filters: ReportFilters):
     """Postgres: the bucket's number, by binary search of posted_at among the buckets' first
     instants (computed here in the manager's zone): converting each row's time to a zone costs
@@ -103,63 +103,14 @@ def _day(bucket, filters: ReportFilters) -> date:
     return timezone.localtime(bucket, filters.zone).date()
 
 
-def volume_by_bucket(*, filters: ReportFilters) -> dict[date, dict[tuple[str, str], int]]:
-    """{bucket: {(label, platform): mentions posted}}."""
-    rows = (mentions_in_period(filters=filters).annotate(bucket=_bucket(filters)).values("bucket", "label", "platform")
-            .annotate(n=Count("pk")).order_by())
-    result: dict[date, dict[tuple[str, str], int]] = {}
-    for row in rows:
-        result.setdefault(_day(row["bucket"], filters), {})[(row["label"], row["platform"])] = row["n"]
-    return result
-
-
-@dataclass
-class TimeFigures:
-    answered: int = 0
-    first_response: list = field(default_factory=lambda: [None, None])  # median, p90 (minutes)
-    resolved: int = 0
-    resolution: list = field(default_factory=lambda: [None, None])
-    first_response_met: int = 0
-    first_response_judged: int = 0  # met or missed, including open mentions past their due time
-    resolution_met: int = 0
-    resolution_judged: int = 0
-
-
-# Named n_…: an annotation named like a field would be read back in the other filters.
-_COUNTS = {
-    "n_answered": Count("pk", filter=Q(first_response_minutes__isnull=False)),
-    "n_resolved": Count("pk", filter=Q(resolution_minutes__isnull=False)),
-    "n_first_response_met": Count("pk", filter=Q(first_response_met=True)),
-    "n_first_response_judged": Count("pk", filter=Q(first_response_met__isnull=False)),
-    "n_resolution_met": Count("pk", filter=Q(resolution_met=True)),
-    "n_resolution_judged": Count("pk", filter=Q(resolution_met__isnull=False)),
-}
-
-
-def _figures(row: dict) -> TimeFigures:
-    return TimeFigures(**{key[2:]: row[key] for key in _COUNTS},
-                       first_response=row["first_response"] or [None, None], resolution=row["resolution"] or [None, None])
-
-
-def response_times_by_bucket(*, filters: ReportFilters, now: datetime) -> tuple[dict[date, TimeFigures], TimeFigures]:
+def response_times_by_bucket(*, filters: ReportFilters, now: datetime,
+                             material: Material) -> tuple[dict[date, TimeFigures], TimeFigures]:
     """Medians, 90th percentiles and SLA outcomes per bucket and for the whole period. Open
     mentions already past their due time count as missed (their bucket is their posting)."""
-    timings = _timings(filters)
-    if connection.vendor == "postgresql":
-        aggregates = {**_COUNTS, "first_response": Percentiles("first_response_minutes"),
-                      "resolution": Percentiles("resolution_minutes")}
-        rows = timings.annotate(bucket=_bucket(filters)).values("bucket").annotate(**aggregates).order_by()
-        per_bucket = {_day(row["bucket"], filters): _figures(row) for row in rows}
-        total = _figures(timings.aggregate(**aggregates))
-    else:
-        rows = [(_day(bucket, filters), *rest) for bucket, *rest in timings.annotate(bucket=_bucket(filters)).values_list(
-            "bucket", "first_response_minutes", "resolution_minutes", "first_response_met", "resolution_met")]
-        per_bucket = {key: _figures(row) for key, row in figures_in_python(rows).items()}
-        whole = figures_in_python((None, *row[1:]) for row in rows).get(None)
-        total = _figures(whole) if whole else TimeFigures()
+    per_bucket, total = figures.times_by_bucket(material, filters.buckets(), filters.zone)
     for day, (first_overdue, resolution_overdue) in _open_overdue(filters=filters, now=now).items():
-        figures = per_bucket.setdefault(day, TimeFigures())
-        for target in (figures, total):
+        bucket = per_bucket.setdefault(day, TimeFigures())
+        for target in (bucket, total):
             target.first_response_judged += first_overdue
             target.resolution_judged += resolution_overdue
     return per_bucket, total
@@ -230,28 +181,16 @@ class AgentFigures:
     first_response_judged: int
 
 
-def agents_table(*, filters: ReportFilters) -> list[AgentFigures]:
+def agents_table(*, material: Material) -> list[AgentFigures]:
     """Per agent (who sent the first reply, else the assignee): mentions of the period handled,
     median first response, first responses on time."""
-    timings = _timings(filters).filter(agent__isnull=False)
-    counts = {"handled": Count("pk"), "n_first_response_met": _COUNTS["n_first_response_met"],
-              "n_first_response_judged": _COUNTS["n_first_response_judged"]}
-    if connection.vendor == "postgresql":
-        rows = list(timings.values("agent").annotate(**counts, first=Percentiles("first_response_minutes")).order_by())
-        medians = {row["agent"]: (row["first"] or [None])[0] for row in rows}
-    else:
-        rows = list(timings.values("agent").annotate(**counts).order_by())
-        values: dict = {}
-        for agent, minutes in timings.values_list("agent", "first_response_minutes"):
-            values.setdefault(agent, []).append(minutes)
-        medians = {agent: percentile_cont(v, 0.5) for agent, v in values.items()}
-    users = get_user_model().objects.in_bulk([row["agent"] for row in rows])
-    result = [AgentFigures(name=users[row["agent"]].get_full_name() or users[row["agent"]].get_username(),
-                           handled=row["handled"], first_response_median=medians[row["agent"]],
-                           first_response_met=row["n_first_response_met"],
-                           first_response_judged=row["n_first_response_judged"]) for row in rows]
+    rows = figures.agents(material)
+    users = get_user_model().objects.in_bulk([row.agent_id for row in rows])
+    result = [AgentFigures(name=users[row.agent_id].get_full_name() or users[row.agent_id].get_username(),
+                           handled=row.handled, first_response_median=row.first_response_median,
+                           first_response_met=row.first_response_met, first_response_judged=row.first_response_judged)
+              for row in rows if row.agent_id in users]
     return sorted(result, key=lambda a: (-a.handled, a.name.lower()))
-
 
 
 @dataclass
@@ -303,8 +242,9 @@ def _report_build(*, filters: ReportFilters, now: datetime) -> Report:
 
     buckets = filters.buckets()
     names = [_period_name(day, filters.grouping) for day in buckets]
-    volume = volume_by_bucket(filters=filters)
-    times, total = response_times_by_bucket(filters=filters, now=now)
+    material = period_material(brand_ids=filters.brand_ids, since=filters.since, until=filters.until)
+    volume = figures.volume_by_bucket(material, buckets, filters.zone)
+    times, total = response_times_by_bucket(filters=filters, now=now, material=material)
     period = str(GROUPINGS[filters.grouping])
     tables = {}
 
@@ -358,7 +298,7 @@ def _report_build(*, filters: ReportFilters, now: datetime) -> Report:
         key="agents", title=str(_("Agents")),
         rows=[[a.name, a.handled, _rounded(a.first_response_median), _percent(a.first_response_met,
                                                                               a.first_response_judged)]
-              for a in agents_table(filters=filters)],
+              for a in agents_table(material=material)],
         headers=[str(_("Agent")), str(_("Handled")), str(_("Median first response (minutes)")),
                  str(_("First response on time (%)"))])
     return Report(filters=filters, now=now, tables=tables)

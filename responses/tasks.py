@@ -11,6 +11,14 @@ def send_sla_alerts() -> dict:
     return asdict(sla_alerts_send())
 
 
+@shared_task
+def refresh_report_days() -> int:
+    """Every 5 minutes (beat): the report's packed days that writes made stale are rebuilt."""
+    from responses.report_days import report_days_refresh
+
+    return report_days_refresh()
+
+
 # --- Sending replies (h_send) ---
 from django.utils import timezone  # noqa: E402
 

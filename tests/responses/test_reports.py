@@ -32,7 +32,7 @@ from responses.charts import bar_chart, line_chart
 from responses.models import CountedIn, MentionTiming
 from responses.reports import ReportFilters, report_build
 from responses.services import response_record_sent
-from responses.timing_sql import Percentiles, figures_in_python, moment_before
+from responses.timing_sql import moment_before
 from tests.factories import (
     BrandFactory, BusinessCalendarFactory, MentionFactory, ShiftFactory, SLAPolicyFactory, UserFactory,
 )
@@ -150,12 +150,20 @@ def test_weeks_and_months_are_in_the_managers_time_zone(lumio):
     assert [row[-1] for row in report_build(filters=la, now=NOW).tables["volume_label"].rows] == [1, 1]
 
 
-def test_percentiles_in_sql_and_in_python_agree(lumio):
-    values = list(MentionTiming.objects.values_list("first_response_minutes", flat=True))
-    in_sql = MentionTiming.objects.aggregate(p=Percentiles("first_response_minutes"))["p"]
-    in_python = figures_in_python([(None, v, None, None, None) for v in values])[None]["first_response"]
-    assert in_sql == pytest.approx(in_python)
-    assert in_python == pytest.approx([37.5, 62.5])
+def test_percentiles_agree_with_postgres_percentile_cont(lumio):
+    import numpy as np
+    from django.db import connection
+
+    from responses.report_figures import percentiles
+
+    rng = np.random.default_rng(3)
+    for values in ([20.0, 30.0, 45.0, 70.0], [7.25], rng.exponential(90, 1001).tolist(), (rng.integers(0, 9, 40) * 1.0).tolist()):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY v) FROM unnest(%s::float8[]) v",
+                           [values])
+            in_sql = cursor.fetchone()[0]
+        assert percentiles(np.array(values + [float("nan")])) == in_sql  # NaN: no time yet, ignored
+    assert percentiles(np.array([float("nan")])) == [None, None]
 
 
 def test_moment_before_walks_back_business_hours(lumio):
