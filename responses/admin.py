@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from responses.models import BusinessCalendar, CannedResponse, Holiday, Notification, Response, Shift, SLAPolicy
 
@@ -10,8 +12,35 @@ class CannedResponseAdmin(admin.ModelAdmin):
     search_fields = ["title", "text"]
 
 
+class RecountsTimes:
+    """A changed SLA policy or business calendar changes the brand's stored response times: they
+    are counted again in the background (responses.tasks.recount_response_times)."""
+
+    def _recount(self, request, brand_ids) -> None:
+        from responses.tasks import recount_response_times
+
+        for brand_id in {b for b in brand_ids if b}:
+            transaction.on_commit(lambda b=brand_id: recount_response_times.delay(b))
+        self.message_user(request, _("The brand's response times are being counted again with the new rules; "
+                                     "the report shows them within a few minutes."))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._recount(request, [form.instance.brand_id])
+
+    def delete_model(self, request, obj):
+        brand_id = obj.brand_id
+        super().delete_model(request, obj)
+        self._recount(request, [brand_id])
+
+    def delete_queryset(self, request, queryset):
+        brand_ids = list(queryset.values_list("brand_id", flat=True))
+        super().delete_queryset(request, queryset)
+        self._recount(request, brand_ids)
+
+
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(RecountsTimes, admin.ModelAdmin):
     list_display = ["brand", "label", "first_response_minutes", "resolution_minutes", "near_breach_percent",
                     "counted_in"]
     list_filter = ["brand", "label", "counted_in"]
@@ -30,7 +59,7 @@ class HolidayInline(admin.TabularInline):
 
 
 @admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
+class BusinessCalendarAdmin(RecountsTimes, admin.ModelAdmin):
     """Times are in the brand's time zone (set on the brand)."""
 
     list_display = ["brand"]

@@ -141,12 +141,12 @@ def _pack_rows(brand_ids: list[int], first_day: date, last_day: date):
         for _field in range(count):
             length = int.from_bytes(data[position:position + 4], "big", signed=True)
             position += 4
-            fields.append(None if length < 0 else bytes(data[position:position + length]))
+            fields.append(None if length < 0 else data[position:position + length])
             position += max(length, 0)
         brand_id, day, version, fresh = fields[:4]
         yield (int.from_bytes(brand_id, "big", signed=True),
                _EPOCH_2000 + timedelta(days=int.from_bytes(day, "big", signed=True)),
-               int.from_bytes(version, "big", signed=True), fresh == b"\x01", fields[4:])
+               int.from_bytes(version, "big", signed=True), bytes(fresh) == b"\x01", fields[4:])
 
 
 def _day_ranges(days) -> list[tuple[int, date, date]]:
@@ -180,29 +180,33 @@ def _empty() -> tuple:
 
 def _built(brand_ids: list[int], ranges: list[tuple[int, date, date]]) -> dict[tuple[int, date], tuple]:
     """Packs for these (brand, first day, last day) ranges, read from the rows."""
-    mentions = _mention_rows(ranges)
-    timings = _timing_rows(ranges)
     packs: dict[tuple[int, date], tuple] = {}
-    for key, rows in _by_day(mentions).items():
-        minutes, labels, platforms = zip(*rows)
-        packs[key] = (np.array(minutes, np.uint16), np.array(labels, np.uint8), np.array(platforms, np.uint8),
-                      *_empty()[3:])
-    for key, rows in _by_day(timings).items():
-        minutes, agents, first, first_met, resolution, resolution_met = zip(*rows)
-        arrays = (np.array(minutes, np.uint16), np.array(agents, np.int32), np.array(first, np.float64),
-                  np.array(first_met, np.int8), np.array(resolution, np.float64), np.array(resolution_met, np.int8))
+    for key, (minutes, labels, platforms) in _by_day(_mention_rows(ranges), (np.uint8, np.uint8)).items():
+        packs[key] = (minutes, labels, platforms, *_empty()[3:])
+    timing_types = (np.int32, np.float64, np.int8, np.float64, np.int8)
+    for key, arrays in _by_day(_timing_rows(ranges), timing_types).items():
         packs[key] = (*(packs.get(key) or _empty())[:3], *arrays)
     return packs
 
 
-def _by_day(rows) -> dict[tuple[int, date], list]:
-    """rows: (brand, minutes since the epoch, *values) → {(brand, UTC day): [(minute of the day, *values)]},
-    each day's rows in time order."""
-    days: dict[tuple[int, date], list] = {}
-    for brand_id, minute, *values in sorted(rows, key=lambda r: (r[0], r[1])):
-        day, of_day = divmod(minute, DAY_MINUTES)
-        days.setdefault((brand_id, date(1970, 1, 1) + timedelta(days=day)), []).append((of_day, *values))
-    return days
+def _by_day(rows: list[tuple], dtypes) -> dict[tuple[int, date], tuple[np.ndarray, ...]]:
+    """rows: (brand, minutes since the epoch, *values) → {(brand, UTC day): (minutes of the day,
+    *value arrays)}, each day in time order."""
+    if not rows:
+        return {}
+    brands = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    minutes = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    values = [np.fromiter((r[2 + i] for r in rows), dtype=dtype, count=len(rows)) for i, dtype in enumerate(dtypes)]
+    order = np.lexsort((minutes, brands))
+    brands, minutes = brands[order], minutes[order]
+    values = [v[order] for v in values]
+    days, of_day = np.divmod(minutes, DAY_MINUTES)
+    starts = np.flatnonzero(np.r_[True, (brands[1:] != brands[:-1]) | (days[1:] != days[:-1])])
+    ends = np.append(starts[1:], len(order))
+    epoch = date(1970, 1, 1)
+    return {(int(brands[s]), epoch + timedelta(days=int(days[s]))): (of_day[s:e].astype(np.uint16),
+                                                                     *(v[s:e] for v in values))
+            for s, e in zip(starts, ends)}
 
 
 def _range_filter(ranges) -> tuple[str, list]:
@@ -271,22 +275,27 @@ def _material(packs: dict[tuple[int, date], tuple], brand_ids: list[int], since:
             start = int(sizes[:mine[0], column].sum()) if len(mine) else 0
             runs.append((start, start + int(sizes[mine, column].sum()) if len(mine) else start))
     # Keep the period only: inside each brand's run times grow, so each run is cut by bisection.
-    keep_mentions, mention_runs = _cut(mentions_at, mention_runs, since, until)
-    keep_timings, timing_runs = _cut(timings_at, timing_runs, since, until)
+    kept_mentions, mention_runs = _cut(mentions_at, mention_runs, since, until)
+    kept_timings, timing_runs = _cut(timings_at, timing_runs, since, until)
     return Material(
-        mention_at=mentions_at[keep_mentions], label=columns[1][keep_mentions], platform=columns[2][keep_mentions],
-        timing_at=timings_at[keep_timings], agent=columns[4][keep_timings].astype(np.int64),
-        first_response=columns[5][keep_timings], first_response_met=columns[6][keep_timings],
-        resolution=columns[7][keep_timings], resolution_met=columns[8][keep_timings],
-        mention_runs=mention_runs, timing_runs=timing_runs)
+        mention_at=_slices(mentions_at, kept_mentions), label=_slices(columns[1], kept_mentions),
+        platform=_slices(columns[2], kept_mentions), timing_at=_slices(timings_at, kept_timings),
+        agent=_slices(columns[4], kept_timings).astype(np.int64), first_response=_slices(columns[5], kept_timings),
+        first_response_met=_slices(columns[6], kept_timings), resolution=_slices(columns[7], kept_timings),
+        resolution_met=_slices(columns[8], kept_timings), mention_runs=mention_runs, timing_runs=timing_runs)
+
+
+def _slices(array: np.ndarray, slices: list[tuple[int, int]]) -> np.ndarray:
+    return np.concatenate([array[start:end] for start, end in slices]) if slices else array[:0]
 
 
 def _cut(at: np.ndarray, runs: list[tuple[int, int]], since: int, until: int):
-    pieces, new_runs, count = [], [], 0
+    """The (start, end) slice of each run inside [since, until), and the runs after the cut."""
+    kept, new_runs, count = [], [], 0
     for start, end in runs:
         low = start + int(np.searchsorted(at[start:end], since, side="left"))
         high = start + int(np.searchsorted(at[start:end], until, side="left"))
-        pieces.append(np.arange(low, high))
+        kept.append((low, high))
         new_runs.append((count, count + high - low))
         count += high - low
-    return (np.concatenate(pieces) if pieces else np.empty(0, np.int64)), new_runs
+    return kept, new_runs

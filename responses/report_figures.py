@@ -36,15 +36,20 @@ class AgentTimes:
     first_response_judged: int
 
 
-def percentiles(values: np.ndarray) -> list:
-    """[median, 90th percentile] of the values that are not NaN, as percentile_cont gives them."""
-    values = values[~np.isnan(values)]
-    n = len(values)
+def percentiles(values: np.ndarray, fractions=FRACTIONS, *, scratch: bool = False) -> list:
+    """[median, 90th percentile] of the values that are not NaN, as percentile_cont gives them.
+    np.partition puts NaN last, so the selection runs on the array as it is (no filtered copy);
+    scratch: the array is a copy of ours, reordered in place."""
+    n = len(values) - int(np.count_nonzero(np.isnan(values)))
     if not n:
-        return [None] * len(FRACTIONS)
-    ranks = [fraction * (n - 1) for fraction in FRACTIONS]
+        return [None] * len(fractions)
+    ranks = [fraction * (n - 1) for fraction in fractions]
     needed = sorted({int(r) for r in ranks} | {min(int(r) + 1, n - 1) for r in ranks})
-    ordered = np.partition(values, needed)
+    if scratch:
+        values.partition(needed)
+        ordered = values
+    else:
+        ordered = np.partition(values, needed)
     result = []
     for rank in ranks:
         low = int(rank)
@@ -95,9 +100,10 @@ def _figures(m: Material, rows) -> TimeFigures:
 
     first, resolution = pick(m.first_response), pick(m.resolution)
     first_met, resolution_met = pick(m.first_response_met), pick(m.resolution_met)
+    copied = not isinstance(rows, slice)  # slices concatenated or indexed: our own copy
     return TimeFigures(
-        answered=int(np.count_nonzero(~np.isnan(first))), first_response=percentiles(first),
-        resolved=int(np.count_nonzero(~np.isnan(resolution))), resolution=percentiles(resolution),
+        answered=int(np.count_nonzero(~np.isnan(first))), first_response=percentiles(first, scratch=copied),
+        resolved=int(np.count_nonzero(~np.isnan(resolution))), resolution=percentiles(resolution, scratch=copied),
         first_response_met=int(np.count_nonzero(first_met == 1)),
         first_response_judged=int(np.count_nonzero(first_met >= 0)),
         resolution_met=int(np.count_nonzero(resolution_met == 1)),
@@ -126,14 +132,16 @@ def agents(material: Material) -> list[AgentTimes]:
     sorted_ids = material.agent[order]
     starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
     ends = np.append(starts[1:], len(order))
-    ordered = Material(**{**material.__dict__, **{name: getattr(material, name)[order] for name in (
-        "agent", "first_response", "first_response_met", "resolution", "resolution_met")}})
+    first, first_met = material.first_response[order], material.first_response_met[order]
     result = []
     for start, end in zip(starts, ends):
-        agent_id = sorted_ids[start]
-        figures = _figures(ordered, [(int(start), int(end))])
-        result.append(AgentTimes(agent_id=int(agent_id), handled=int(end - start),
-                                 first_response_median=figures.first_response[0],
-                                 first_response_met=figures.first_response_met,
-                                 first_response_judged=figures.first_response_judged))
+        mine = first_met[start:end]
+        result.append(AgentTimes(agent_id=int(sorted_ids[start]), handled=int(end - start),
+                                 first_response_median=_median(first[start:end]),
+                                 first_response_met=int(np.count_nonzero(mine == 1)),
+                                 first_response_judged=int(np.count_nonzero(mine >= 0))))
     return result
+
+
+def _median(values: np.ndarray) -> float | None:
+    return percentiles(values, (0.5,), scratch=True)[0]  # a slice of the agents' own reordered copy

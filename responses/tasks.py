@@ -12,6 +12,14 @@ def send_sla_alerts() -> dict:
 
 
 @shared_task
+def recount_response_times(brand_id: int) -> int:
+    """After an SLA policy or business calendar of the brand changed (admin)."""
+    from responses.timing import timings_backfill
+
+    return timings_backfill(brand_ids=[brand_id])
+
+
+@shared_task
 def refresh_report_days() -> int:
     """Every 5 minutes (beat): the report's packed days that writes made stale are rebuilt."""
     from responses.report_days import report_days_refresh
