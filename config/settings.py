@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.user_roles",
                 "responses.context_processors.unread_notifications",
+                "complaints.context_processors.active_crisis_alerts",
             ],
         },
     },

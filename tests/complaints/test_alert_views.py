@@ -177,3 +177,14 @@ def test_an_admin_sets_a_brands_webhook_and_recipients_in_the_admin(alert):
     assert "Lumio" in listing and "nadia" in listing and "secret" not in listing
     assert client.get("/admin/complaints/crisisalert/").status_code == 200
     assert client.get(f"/admin/complaints/crisisalert/{alert.pk}/change/").status_code == 200  # read-only view
+
+
+def test_everyone_who_triages_sees_a_crisis_under_way(alert):
+    body = client_for("Community manager").get("/").content.decode()
+    assert "Crisis under way for Lumio" in body and f"?brand={alert.brand_id}&amp;label=complaint" in body
+    assert 'href="/alerts/"' not in body  # the alert page is the managers'
+    manager = client_for("Manager")
+    assert 'See the alert' in manager.get("/").content.decode()
+    alert.state = "resolved"
+    alert.save()
+    assert "Crisis under way" not in manager.get("/").content.decode()
