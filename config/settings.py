@@ -221,6 +221,12 @@ PLATFORM_QUOTAS = {
     "facebook": env_int("FACEBOOK_REQUESTS_PER_15_MIN", 600),
     "blog": env_int("FEED_REQUESTS_PER_15_MIN", 3000),
 }
+# Engagement of stored posts on platforms whose polling never sees them again (X): every
+# ENGAGEMENT_REFRESH_MINUTES per source, the counts of up to ENGAGEMENT_REFRESH_PER_POLL open
+# mentions of the last ENGAGEMENT_REFRESH_HOURS are looked up (each costs X read quota; 0 = off).
+ENGAGEMENT_REFRESH_PER_POLL = env_int("ENGAGEMENT_REFRESH_PER_POLL", 20)
+ENGAGEMENT_REFRESH_MINUTES = env_int("ENGAGEMENT_REFRESH_MINUTES", 15)
+ENGAGEMENT_REFRESH_HOURS = env_int("ENGAGEMENT_REFRESH_HOURS", 6)
 # App secret signing Facebook webhook deliveries (credentials may also carry their own).
 FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
 

@@ -19,6 +19,7 @@ from psycopg2.extras import execute_values
 from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import triage_fields_apply
 from listening.choices import EventKind
+from listening.engagement import mentions_engagement_update
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.normalized import NormalizedMention
 from listening.pgcopy import copy_rows, formatters_for
@@ -47,10 +48,11 @@ class IngestResult:
     duplicates: int = 0
     skipped: int = 0
     own: int = 0
+    engagement_updated: int = 0  # stored mentions seen again with new counts
     new_ids: list[int] = field(default_factory=list)
 
     def add(self, other: "IngestResult") -> None:
-        for name in ("fetched", "new", "duplicates", "skipped", "own"):
+        for name in ("fetched", "new", "duplicates", "skipped", "own", "engagement_updated"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.new_ids += other.new_ids
 
@@ -230,6 +232,11 @@ def mention_ingest(
         classified = {item.external_id: {"label": c[0], "confidence": round(c[1], 4), "model_version": c[2]}
                       for item, c in zip(candidates, classifications) if c}
         _events_created(inserted, fetched_at, classified)
+        new_keys = {key for _pk, key in inserted}
+        seen_again = [item for item in candidates if str(item.external_id) not in new_keys]
+        if seen_again:
+            result.engagement_updated = len(mentions_engagement_update(brand=brand, platform=platform,
+                                                                       items=seen_again))
         if own:
             _own_replies_record(brand, platform, own)
     result.new = len(inserted)

@@ -9,17 +9,20 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
-from listening.choices import SourceState
+from listening.choices import OPEN_STATUSES, SourceState
 from listening.connectors import ConnectorError, connector_for
+from listening.engagement import mentions_engagement_update
 from listening.ingestion import mention_ingest
 from listening.locks import exclusive
-from listening.models import Credential, Source
+from listening.models import Credential, Mention, Source
 
 logger = logging.getLogger(__name__)
 LOCK_SECONDS = 10 * 60
@@ -34,6 +37,7 @@ class PollResult:
     new: int = 0
     duplicates: int = 0
     own: int = 0
+    engagement_updated: int = 0
     errors: list[str] = field(default_factory=list)
     skipped: str = ""  # why the poll didn't run: locked, disabled, paused, waiting
 
@@ -107,7 +111,30 @@ def source_poll(*, source_id: int) -> PollResult:
         source_success_record(source=source, cursor=fetched.cursor)
         result.fetched, result.new, result.duplicates, result.own = stored.fetched, stored.new, stored.duplicates, stored.own
         result.errors += fetched.skipped + ([f"{stored.skipped} items had no id or date"] if stored.skipped else [])
+        result.engagement_updated = stored.engagement_updated + _engagement_refresh(
+            source=source, just_fetched={str(i.external_id) for i in fetched.items}, result=result)
         return result
+
+
+def _engagement_refresh(*, source: Source, just_fetched: set[str], result: PollResult) -> int:
+    """Counts of the source's recent open mentions, at most ENGAGEMENT_REFRESH_PER_POLL of the
+    highest priority, once every ENGAGEMENT_REFRESH_MINUTES per source (a Redis key shared by the
+    workers): each looked-up post costs the platform's read quota. A failure here is reported
+    and leaves the poll's result alone."""
+    limit = settings.ENGAGEMENT_REFRESH_PER_POLL
+    if not limit or not cache.add(f"engagement:{source.pk}", 1, timeout=settings.ENGAGEMENT_REFRESH_MINUTES * 60):
+        return 0
+    since = timezone.now() - timedelta(hours=settings.ENGAGEMENT_REFRESH_HOURS)
+    ids = list(Mention.objects.filter(source=source, status__in=[s.value for s in OPEN_STATUSES], posted_at__gte=since)
+               .exclude(external_id__in=just_fetched).order_by("-priority", "-id").values_list("external_id", flat=True)
+               [:limit])
+    try:
+        items = connector_for(source).refresh(source, ids)
+    except ConnectorError as error:
+        logger.warning("Engagement refresh of source %s failed: %s", source.pk, error.message)
+        result.errors.append(f"engagement refresh: {error.message}")
+        return 0
+    return len(mentions_engagement_update(brand=source.brand, platform=source.platform, items=items))
 
 
 @transaction.atomic

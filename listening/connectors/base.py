@@ -41,6 +41,11 @@ class Connector:
     def fetch(self, source, cursor: dict) -> FetchResult:
         raise NotImplementedError
 
+    def refresh(self, source, external_ids: list[str]) -> list[NormalizedMention]:
+        """The current state (engagement counts) of these already-stored items. Platforms whose
+        fetch sends changed items again anyway (Facebook's overlapping re-read, feeds) need none."""
+        return []
+
 
 class TimeoutSession(requests.Session):
     """A requests session that always has a timeout, for clients that set none."""

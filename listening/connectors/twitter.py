@@ -126,6 +126,30 @@ class TwitterConnector(Connector):
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
             raise translate_error(error, source) from error
 
+    def refresh(self, source, external_ids: list[str]) -> list[NormalizedMention]:
+        """Polling by since_id never sees a stored post again: its counts come from one lookup
+        of up to 100 posts (GET /2/tweets)."""
+        if not external_ids:
+            return []
+        client = _client(source)
+        client.return_type = dict
+        try:
+            quota_take(Platform.TWITTER)
+            page = client.get_tweets(ids=external_ids[:100], expansions=["author_id"], tweet_fields=TWEET_FIELDS,
+                                     user_fields=USER_FIELDS)
+        except ConnectorError:
+            raise
+        except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
+            raise translate_error(error, source) from error
+        users = {str(u["id"]): u for u in (page.get("includes") or {}).get("users", [])}
+        items = []
+        for tweet in page.get("data") or []:  # deleted or protected posts are simply absent
+            try:
+                items.append(normalize_tweet(tweet, users))
+            except (KeyError, TypeError, ValueError):
+                logger.warning("Skipped a malformed post in X's lookup for source %s", source.pk)
+        return items
+
     def _pages(self, call, page_param: str, cursor: dict) -> FetchResult:
         params = {"max_results": 100, "expansions": ["author_id"], "tweet_fields": TWEET_FIELDS, "user_fields": USER_FIELDS}
         if cursor.get("since_id"):

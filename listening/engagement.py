@@ -1,0 +1,40 @@
+"""Engagement that keeps moving after a mention is stored: reposts, likes, replies and quotes.
+
+A mention seen again — Facebook's overlapping re-read, a webhook delivery, a feed, or X's
+lookup of recent open posts (connectors' refresh) — updates its counts, and an open mention's
+priority is computed again, so a complaint that starts to spread climbs the queue."""
+
+from django.utils import timezone
+
+from complaints.triage import priority_apply
+from listening.choices import OPEN_STATUSES
+from listening.models import Mention
+from listening.normalized import NormalizedMention
+
+COUNTS = ("reposts_count", "likes_count", "replies_count", "quotes_count")
+_OPEN = {s.value for s in OPEN_STATUSES}
+
+
+def _counts(item: NormalizedMention) -> tuple[int, ...]:
+    return tuple(max(0, int(getattr(item, name) or 0)) for name in COUNTS)
+
+
+def mentions_engagement_update(*, brand, platform: str, items: list[NormalizedMention]) -> list[int]:
+    """Stores the new counts of these already-stored items; returns the ids that changed."""
+    latest = {str(item.external_id): item for item in items}
+    if not latest:
+        return []
+    now, changed = timezone.now(), []
+    for mention in Mention.objects.filter(brand=brand, platform=platform, external_id__in=list(latest)) \
+            .select_related("author").only("id", "external_id", "label", "status", "posted_at", "first_response_at",
+                                           "personal_data_kinds", "author__followers_count", *COUNTS):
+        counts = _counts(latest[mention.external_id])
+        if counts == tuple(getattr(mention, name) for name in COUNTS):
+            continue
+        for name, value in zip(COUNTS, counts):
+            setattr(mention, name, value)
+        if mention.status in _OPEN:
+            priority_apply(mention=mention, now=now)
+        changed.append(mention)
+    Mention.objects.bulk_update(changed, [*COUNTS, "priority", "priority_reasons"], batch_size=500)
+    return [m.pk for m in changed]
