@@ -218,43 +218,34 @@ def _range_filter(ranges) -> tuple[str, list]:
     return " OR ".join(clauses) or "FALSE", params
 
 
-def _mention_rows(ranges) -> list[tuple]:
-    if connection.vendor == "postgresql":
-        where, params = _range_filter(ranges)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT brand_id, floor(extract(epoch FROM posted_at) / 60)::bigint, label, platform "
-                           f"FROM listening_mention WHERE {where}", params)
-            rows = cursor.fetchall()
-    else:
-        rows = []
-        for brand_id, first, last in ranges:
-            since = datetime.combine(first, datetime.min.time(), UTC)
-            rows += [(b, epoch_minutes(at), label, platform) for b, at, label, platform in Mention.objects.filter(
-                brand_id=brand_id, posted_at__gte=since, posted_at__lt=since + timedelta(days=(last - first).days + 1)
-            ).values_list("brand_id", "posted_at", "label", "platform")]
-    return [(b, m, _LABEL_CODE.get(label, 0), _PLATFORM_CODE.get(platform, len(PLATFORMS) - 1))
-            for b, m, label, platform in rows]
-
-
-def _timing_rows(ranges) -> list[tuple]:
-    fields = ("agent_id", "first_response_minutes", "first_response_met", "resolution_minutes", "resolution_met")
+def _rows(model, fields: tuple[str, ...], ranges) -> list[tuple]:
+    """(brand, minutes since the epoch, *fields) of the model's rows posted in these ranges."""
     if connection.vendor == "postgresql":
         where, params = _range_filter(ranges)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT brand_id, floor(extract(epoch FROM posted_at) / 60)::bigint, {', '.join(fields)} "
-                           f"FROM responses_mentiontiming WHERE {where}", params)
-            rows = cursor.fetchall()
-    else:
-        rows = []
-        for brand_id, first, last in ranges:
-            since = datetime.combine(first, datetime.min.time(), UTC)
-            rows += [(b, epoch_minutes(at), *rest) for b, at, *rest in MentionTiming.objects.filter(
-                brand_id=brand_id, posted_at__gte=since, posted_at__lt=since + timedelta(days=(last - first).days + 1)
-            ).values_list("brand_id", "posted_at", *fields)]
+                           f"FROM {model._meta.db_table} WHERE {where}", params)
+            return cursor.fetchall()
+    rows = []
+    for brand_id, first, last in ranges:
+        since = datetime.combine(first, datetime.min.time(), UTC)
+        rows += [(b, epoch_minutes(at), *rest) for b, at, *rest in model.objects.filter(
+            brand_id=brand_id, posted_at__gte=since, posted_at__lt=since + timedelta(days=(last - first).days + 1)
+        ).values_list("brand_id", "posted_at", *fields)]
+    return rows
+
+
+def _mention_rows(ranges) -> list[tuple]:
+    return [(b, m, _LABEL_CODE.get(label, 0), _PLATFORM_CODE.get(platform, len(PLATFORMS) - 1))
+            for b, m, label, platform in _rows(Mention, ("label", "platform"), ranges)]
+
+
+def _timing_rows(ranges) -> list[tuple]:
+    fields = ("agent_id", "first_response_minutes", "first_response_met", "resolution_minutes", "resolution_met")
     nan = float("nan")
     return [(b, m, agent or 0, nan if first is None else first, _MET_CODE[first_met],
              nan if resolution is None else resolution, _MET_CODE[resolution_met])
-            for b, m, agent, first, first_met, resolution, resolution_met in rows]
+            for b, m, agent, first, first_met, resolution, resolution_met in _rows(MentionTiming, fields, ranges)]
 
 
 # -- the period's arrays ---------------------------------------------------------------------------
