@@ -9,6 +9,7 @@ builds the packed days (responses.report_days) from the rows — its time is giv
 before each timed request the last two days' packs are made stale, as the day's new mentions and
 replies would make them, so every timed request reads those days from the rows again."""
 
+import gc
 import math
 import random
 import statistics
@@ -178,6 +179,7 @@ def bench_reports(*, n: int, runs: int = 9, keep: bool = False) -> dict:
     # The test client's host, and static URLs without a collectstatic manifest (same cost per link).
     plain_static = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    gc.freeze()  # as config/wsgi.py does once the app is loaded in each web worker
     with override_settings(ALLOWED_HOSTS=["testserver"], STORAGES=plain_static):
         for days in (30, 365):
             url = (f"{reverse('responses:report')}?{brand_query}&start={(today - timedelta(days=days - 1)).isoformat()}"

@@ -299,9 +299,10 @@ class ReportDay(models.Model):
     """One brand's mentions and response times of one UTC day, packed as arrays for the report
     (responses.report_days): a year of figures is then ~1,000 rows read, not a million.
 
-    Postgres triggers (migration 0005) bump `version` whenever a mention or stored time of that
-    day is written; a pack is used only while `built_version` equals `version`, and rebuilt from
-    the rows otherwise, so the report's figures are always those of the rows themselves."""
+    Postgres triggers (migrations 0005 and 0006) bump `version` whenever a mention or stored time
+    of that day is written; a pack is used only while `built_version` equals `version` (and it was
+    written in today's `pack_format`), and rebuilt from the rows otherwise, so the report's figures
+    are always those of the rows themselves."""
 
     # A plain id, not a foreign key: the triggers write these rows while a brand's mentions are
     # being deleted with it, and a constraint would then refuse the brand's deletion.
@@ -310,11 +311,12 @@ class ReportDay(models.Model):
     version = models.BigIntegerField(default=0)
     built_version = models.BigIntegerField(null=True)
     built_at = models.DateTimeField(null=True)
+    pack_format = models.CharField(max_length=64, blank=True, db_default="")  # report_days.PACK_FORMAT
     # Mentions posted that day: minute of the day (uint16), label and platform codes (uint8).
     mention_minutes = models.BinaryField(null=True)
     mention_labels = models.BinaryField(null=True)
     mention_platforms = models.BinaryField(null=True)
-    # Their stored response times: minute of the day, agent id (int32, 0 = none), first response
+    # Their stored response times: minute of the day, agent id (int64, 0 = none), first response
     # and resolution minutes (float64, NaN = none), and whether each met its target (int8: 1 met,
     # 0 missed, -1 no verdict).
     timing_minutes = models.BinaryField(null=True)

@@ -17,6 +17,7 @@ every time zone."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -35,9 +36,12 @@ DAY_MINUTES = 1440
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # (field, dtype) of each packed array, in ReportDay's column order.
 MENTION_ARRAYS = (("mention_minutes", np.uint16), ("mention_labels", np.uint8), ("mention_platforms", np.uint8))
-TIMING_ARRAYS = (("timing_minutes", np.uint16), ("timing_agents", np.int32), ("first_response", np.float64),
+TIMING_ARRAYS = (("timing_minutes", np.uint16), ("timing_agents", np.int64), ("first_response", np.float64),
                  ("first_response_met", np.int8), ("resolution", np.float64), ("resolution_met", np.int8))
 ARRAYS = MENTION_ARRAYS + TIMING_ARRAYS
+# What a pack's bytes mean: a pack written under other codes or types (a label or platform added)
+# is not fresh, whatever its version says.
+PACK_FORMAT = hashlib.sha1(repr((LABELS, PLATFORMS, [(n, np.dtype(t).str) for n, t in ARRAYS])).encode()).hexdigest()[:16]
 _LABEL_CODE = {label: code for code, label in enumerate(LABELS)}
 _PLATFORM_CODE = {platform: code for code, platform in enumerate(PLATFORMS)}
 _MET_CODE = {True: 1, False: 0, None: -1}
@@ -87,21 +91,23 @@ def report_days_refresh(*, days: int = 400) -> int:
     first = today - timedelta(days=days)
     from responses.models import ReportDay
 
-    stale = ReportDay.objects.filter(day__gte=first).exclude(built_version=F("version"))
+    stale = ReportDay.objects.filter(day__gte=first).exclude(built_version=F("version"), pack_format=PACK_FORMAT)
     brand_ids = sorted(set(stale.values_list("brand_id", flat=True)))
     if brand_ids:
         count = stale.count()
-        _packs(brand_ids, first, today + timedelta(days=1))
+        _packs(brand_ids, first, today + timedelta(days=1), only_stale=True)
         return count
     return 0
 
 
 # -- packs ----------------------------------------------------------------------------------------
 
-def _packs(brand_ids: list[int], first_day: date, last_day: date) -> dict[tuple[int, date], tuple]:
-    """Each (brand, day)'s arrays (as bytes), fresh from its pack or rebuilt from the rows."""
+def _packs(brand_ids: list[int], first_day: date, last_day: date,
+           only_stale: bool = False) -> dict[tuple[int, date], tuple]:
+    """Each (brand, day)'s arrays (as bytes), fresh from its pack or rebuilt from the rows
+    (only_stale: just rebuild the stale ones)."""
     packs, stale = {}, {}
-    for brand_id, day, version, fresh, arrays in _pack_rows(brand_ids, first_day, last_day):
+    for brand_id, day, version, fresh, arrays in _pack_rows(brand_ids, first_day, last_day, only_stale):
         if fresh:
             packs[brand_id, day] = tuple(b"" if a is None else a for a in arrays)
         else:
@@ -117,17 +123,20 @@ def _packs(brand_ids: list[int], first_day: date, last_day: date) -> dict[tuple[
 _EPOCH_2000 = date(2000, 1, 1)
 
 
-def _pack_rows(brand_ids: list[int], first_day: date, last_day: date):
+def _pack_rows(brand_ids: list[int], first_day: date, last_day: date, only_stale: bool = False):
     """The packs' rows through COPY's binary format: the arrays arrive as they are stored (a
     SELECT would send them as hexadecimal text, twice the bytes, parsed once more)."""
     import io
 
     columns = ", ".join(name for name, _dtype in ARRAYS)
     with connection.cursor() as cursor:
+        fresh = "built_version IS NOT DISTINCT FROM version AND pack_format = %s"
+        selected = ", ".join(["NULL"] * len(ARRAYS)) if only_stale else columns  # rebuilt anyway: not sent
+        where = f" AND NOT ({fresh})" if only_stale else ""
         query = cursor.mogrify(
-            f"COPY (SELECT brand_id, day, version, built_version IS NOT DISTINCT FROM version, {columns} "
-            "FROM responses_reportday WHERE brand_id = ANY(%s) AND day BETWEEN %s AND %s ORDER BY brand_id, day) "
-            "TO STDOUT (FORMAT binary)", [brand_ids, first_day, last_day])
+            f"COPY (SELECT brand_id, day, version, {fresh}, {selected} FROM responses_reportday "
+            f"WHERE brand_id = ANY(%s) AND day BETWEEN %s AND %s{where} ORDER BY brand_id, day) TO STDOUT (FORMAT binary)",
+            [PACK_FORMAT, brand_ids, first_day, last_day, *([PACK_FORMAT] if only_stale else [])])
         buffer = io.BytesIO()
         cursor.cursor.copy_expert(query.decode() if isinstance(query, bytes) else query, buffer)
     data = memoryview(buffer.getbuffer())
@@ -161,13 +170,18 @@ def _day_ranges(days) -> list[tuple[int, date, date]]:
 
 
 def _store(packs: dict[tuple[int, date], tuple[int, tuple]]) -> None:
-    """Saves rebuilt packs unless a writer bumped their version since it was read."""
+    """Saves rebuilt packs unless a writer bumped their version since it was read. A pack whose
+    row a writer holds locked is being changed: it is skipped (SKIP LOCKED), so a report never
+    waits for a writer, nor a writer for a report."""
     now = timezone.now()
-    params = [[*arrays, now, version, brand_id, day, version] for (brand_id, day), (version, arrays) in packs.items()]
+    params = [[*arrays, now, version, PACK_FORMAT, brand_id, day, version]
+              for (brand_id, day), (version, arrays) in packs.items()]
     sets = ", ".join(f"{name} = %s" for name, _dtype in ARRAYS)
     with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE responses_reportday SET {sets}, built_at = %s, built_version = %s "
-                           "WHERE brand_id = %s AND day = %s AND version = %s", params)
+        cursor.executemany(
+            f"UPDATE responses_reportday SET {sets}, built_at = %s, built_version = %s, pack_format = %s "
+            "WHERE id = (SELECT id FROM responses_reportday WHERE brand_id = %s AND day = %s AND version = %s "
+            "FOR UPDATE SKIP LOCKED)", params)
 
 
 def packed(arrays: tuple) -> tuple[bytes, ...]:
@@ -181,9 +195,10 @@ def _empty() -> tuple:
 def _built(brand_ids: list[int], ranges: list[tuple[int, date, date]]) -> dict[tuple[int, date], tuple]:
     """Packs for these (brand, first day, last day) ranges, read from the rows."""
     packs: dict[tuple[int, date], tuple] = {}
-    for key, (minutes, labels, platforms) in _by_day(_mention_rows(ranges), (np.uint8, np.uint8)).items():
+    mention_types = tuple(dtype for _name, dtype in MENTION_ARRAYS[1:])
+    for key, (minutes, labels, platforms) in _by_day(_mention_rows(ranges), mention_types).items():
         packs[key] = (minutes, labels, platforms, *_empty()[3:])
-    timing_types = (np.int32, np.float64, np.int8, np.float64, np.int8)
+    timing_types = tuple(dtype for _name, dtype in TIMING_ARRAYS[1:])
     for key, arrays in _by_day(_timing_rows(ranges), timing_types).items():
         packs[key] = (*(packs.get(key) or _empty())[:3], *arrays)
     return packs

@@ -230,19 +230,20 @@ def _period_name(day: date, grouping: str) -> str:
 
 
 def report_build(*, filters: ReportFilters, now: datetime | None = None) -> Report:
+    # The packs first, outside the transaction: rebuilt ones are stored at once (see report_days).
+    material = period_material(brand_ids=filters.brand_ids, since=filters.since, until=filters.until)
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # for these aggregates only: sorts in memory, no JIT compile
-                cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
-        return _report_build(filters=filters, now=now or timezone.now())
+            with connection.cursor() as cursor:  # for these aggregates only: no JIT compile
+                cursor.execute("SET LOCAL jit = off")
+        return _report_build(filters=filters, now=now or timezone.now(), material=material)
 
 
-def _report_build(*, filters: ReportFilters, now: datetime) -> Report:
+def _report_build(*, filters: ReportFilters, now: datetime, material: Material) -> Report:
     from listening.choices import Platform
 
     buckets = filters.buckets()
     names = [_period_name(day, filters.grouping) for day in buckets]
-    material = period_material(brand_ids=filters.brand_ids, since=filters.since, until=filters.until)
     volume = figures.volume_by_bucket(material, buckets, filters.zone)
     times, total = response_times_by_bucket(filters=filters, now=now, material=material)
     period = str(GROUPINGS[filters.grouping])

@@ -107,3 +107,25 @@ def test_the_periodic_refresh_rebuilds_what_writes_made_stale(brand):
     recent = ReportDay.objects.get(brand_id=brand.pk, day=posted.date())
     assert recent.built_version == recent.version and recent.mention_minutes
     assert refresh_report_days.delay().get() == 0
+
+
+def test_a_truncated_table_leaves_no_pack_fresh(brand):
+    from django.db import connection
+
+    agent = UserFactory(username="sam")
+    response_record_sent(mention=Mention.objects.filter(brand=brand).first(), text="Bonjour", author=agent,
+                         sent_at=DAY + timedelta(minutes=30))
+    assert _report(brand)["first_response"].total[1] == 1 and _fresh(brand)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test transaction still holds deferred checks
+        cursor.execute("TRUNCATE responses_mentiontiming")
+    assert not _fresh(brand)
+    assert _report(brand)["first_response"].total[1] == 0
+
+
+def test_a_pack_written_in_another_format_is_rebuilt(brand):
+    _report(brand)
+    ReportDay.objects.filter(brand_id=brand.pk).update(pack_format="written-before-a-new-label")
+    assert report_days.report_days_refresh(days=100_000) == 1
+    assert ReportDay.objects.get(brand_id=brand.pk, day=DAY.date()).pack_format == report_days.PACK_FORMAT
+    assert _report(brand)["volume_label"].total[1] == 3
