@@ -2,6 +2,7 @@
 large database. Mentions are seeded once with COPY under brands named "Bench …" and reused
 by later runs; the real views are then timed through Django's test client."""
 
+import gc
 import math
 import random
 import re
@@ -281,6 +282,7 @@ def bench_queue(*, mentions: int, requests: int = 200, log=None) -> dict:
     plain_static = {**settings.STORAGES, "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     filtered = {"brand": brands[0].pk, "label": Label.COMPLAINT, "platform": Platform.TWITTER}
+    gc.freeze()  # as config/wsgi.py does once the app is loaded in each web worker
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], STORAGES=plain_static):
         pages = {"queue_default": _page(client, "queue_default", [(queue, {})] * requests, warm_up=warm),
                  "queue_filtered": _page(client, "queue_filtered", [(queue, filtered)] * requests, warm_up=warm),

@@ -77,7 +77,7 @@ def _filtered(*, filters: QueueFilters, user, now=None) -> QuerySet[Mention]:
 # the open mentions' full-text index and its matches sorted. Each way stays cheap where the
 # other is slow: Postgres, which can't know that a word lives at the bottom of the queue, would
 # otherwise walk the whole priority index computing every row's words.
-SEARCH_WALK = 500
+SEARCH_WALK = 200
 
 
 def _ordered(qs: QuerySet[Mention], filters: QueueFilters, *, through_index: bool = True) -> QuerySet[Mention]:
