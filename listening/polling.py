@@ -122,14 +122,15 @@ def _engagement_refresh(*, source: Source, just_fetched: set[str], result: PollR
     workers): each looked-up post costs the platform's read quota. A failure here is reported
     and leaves the poll's result alone."""
     limit = settings.ENGAGEMENT_REFRESH_PER_POLL
-    if not limit or not cache.add(f"engagement:{source.pk}", 1, timeout=settings.ENGAGEMENT_REFRESH_MINUTES * 60):
+    connector = connector_for(source)
+    if not limit or not connector.refreshes_engagement or not cache.add(f"engagement:{source.pk}", 1, timeout=settings.ENGAGEMENT_REFRESH_MINUTES * 60):
         return 0
     since = timezone.now() - timedelta(hours=settings.ENGAGEMENT_REFRESH_HOURS)
     ids = list(Mention.objects.filter(source=source, status__in=[s.value for s in OPEN_STATUSES], posted_at__gte=since)
                .exclude(external_id__in=just_fetched).order_by("-priority", "-id").values_list("external_id", flat=True)
                [:limit])
     try:
-        items = connector_for(source).refresh(source, ids)
+        items = connector.refresh(source, ids)
     except ConnectorError as error:
         logger.warning("Engagement refresh of source %s failed: %s", source.pk, error.message)
         result.errors.append(f"engagement refresh: {error.message}")

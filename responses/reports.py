@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from operator import or_
@@ -64,6 +65,10 @@ class ReportFilters:
 
     def buckets(self) -> list[date]:
         """The first day of each day, ISO week (Monday) or month the period touches."""
+        return self._buckets
+
+    @cached_property
+    def _buckets(self) -> list[date]:  # asked for once per row of some aggregates
         first = {"day": self.start, "week": self.start - timedelta(days=self.start.weekday()),
                  "month": self.start.replace(day=1)}[self.grouping]
         result = []
@@ -103,12 +108,12 @@ def _day(bucket, filters: ReportFilters) -> date:
     return timezone.localtime(bucket, filters.zone).date()
 
 
-def response_times_by_bucket(*, filters: ReportFilters, now: datetime,
-                             material: Material) -> tuple[dict[date, TimeFigures], TimeFigures]:
+def response_times_by_bucket(*, filters: ReportFilters, now: datetime, material: Material,
+                             clocks: list) -> tuple[dict[date, TimeFigures], TimeFigures]:
     """Medians, 90th percentiles and SLA outcomes per bucket and for the whole period. Open
     mentions already past their due time count as missed (their bucket is their posting)."""
     per_bucket, total = figures.times_by_bucket(material, filters.buckets(), filters.zone)
-    for day, (first_overdue, resolution_overdue) in _open_overdue(filters=filters, now=now).items():
+    for day, (first_overdue, resolution_overdue) in _open_overdue(filters=filters, now=now, clocks=clocks).items():
         bucket = per_bucket.setdefault(day, TimeFigures())
         for target in (bucket, total):
             target.first_response_judged += first_overdue
@@ -136,12 +141,12 @@ def _brand_ids(filters: ReportFilters) -> list[int]:
     return list(filters.brand_ids) or list(Brand.objects.values_list("pk", flat=True))
 
 
-def _open_overdue(*, filters: ReportFilters, now: datetime) -> dict[date, tuple[int, int]]:
+def _open_overdue(*, filters: ReportFilters, now: datetime, clocks: list) -> dict[date, tuple[int, int]]:
     """Open mentions of the period still unanswered after their first-response due time, and
     still unresolved after the resolution time allowed, per bucket."""
     late_resolution = [Q(brand_id=brand_id, label__in=labels,
                          posted_at__lt=moment_before(clock=clock, end=now, minutes=policy.resolution_minutes))
-                       for brand_id, labels, clock, policy in _clocks(brand_ids=_brand_ids(filters))
+                       for brand_id, labels, clock, policy in clocks
                        if policy is not None and policy.resolution_minutes]
     rows = (mentions_in_period(filters=filters).filter(status__in=RUNNING).annotate(bucket=_bucket(filters)).values("bucket")
             .annotate(first=Count("pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lt=now)),
@@ -151,10 +156,9 @@ def _open_overdue(*, filters: ReportFilters, now: datetime) -> dict[date, tuple[
             if row["first"] or row["resolution"]}
 
 
-def backlog_by_age(*, filters: ReportFilters, now: datetime) -> list[int]:
-    """Open mentions of the chosen brands now (whatever the period), by age in each brand's clock:
-    one count per AGE_NAMES."""
-    clocks = _clocks(brand_ids=_brand_ids(filters))
+def backlog_by_age(*, filters: ReportFilters, now: datetime, clocks: list) -> list[int]:
+    """Open mentions of the chosen brands now (whatever the period), by age in each brand's clock
+    (clocks: _clocks of those brands): one count per AGE_NAMES."""
     limits = [[(brand_id, labels, moment_before(clock=clock, end=now, minutes=hours * 60))
                for brand_id, labels, clock, _policy in clocks] for hours in AGE_LIMITS_HOURS]
     open_mentions = Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES])
@@ -245,7 +249,8 @@ def _report_build(*, filters: ReportFilters, now: datetime, material: Material) 
     buckets = filters.buckets()
     names = [_period_name(day, filters.grouping) for day in buckets]
     volume = figures.volume_by_bucket(material, buckets, filters.zone)
-    times, total = response_times_by_bucket(filters=filters, now=now, material=material)
+    clocks = _clocks(brand_ids=_brand_ids(filters))
+    times, total = response_times_by_bucket(filters=filters, now=now, material=material, clocks=clocks)
     period = str(GROUPINGS[filters.grouping])
     tables = {}
 
@@ -290,7 +295,7 @@ def _report_build(*, filters: ReportFilters, now: datetime, material: Material) 
         total=sla_row(str(_("Whole period")), total),
         headers=[period, str(_("First responses due")), str(_("First response on time (%)")),
                  str(_("Resolutions due")), str(_("Resolved on time (%)"))])
-    backlog = backlog_by_age(filters=filters, now=now)
+    backlog = backlog_by_age(filters=filters, now=now, clocks=clocks)
     tables["backlog"] = Table(
         key="backlog", title=str(_("Open mentions by age")), unit=str(_("mentions")),
         rows=[[str(name), n] for name, n in zip(AGE_NAMES, backlog)], total=[str(_("Total")), sum(backlog)],

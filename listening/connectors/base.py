@@ -37,6 +37,7 @@ class Connector:
     write to the database: the poll service stores items, then advances the cursor."""
 
     platform: str = ""
+    refreshes_engagement = False  # True where refresh() looks stored items up (X)
 
     def fetch(self, source, cursor: dict) -> FetchResult:
         raise NotImplementedError

@@ -104,6 +104,7 @@ def normalize_tweet(tweet: dict, users: dict[str, dict]) -> NormalizedMention:
 
 class TwitterConnector(Connector):
     platform = Platform.TWITTER
+    refreshes_engagement = True
 
     def fetch(self, source, cursor: dict) -> FetchResult:
         client = _client(source)
