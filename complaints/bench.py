@@ -63,6 +63,42 @@ def _macro_f1(pipeline, texts, labels) -> float:
     return float(f1_score(labels, pipeline.predict(texts), labels=list(LABELS), average="macro", zero_division=0))
 
 
+class HeldoutError(ValueError):
+    """The held-out file is missing or unreadable; the message says where."""
+
+
+def heldout_scores(pipeline, path: Path) -> dict:
+    """The active model on a labelled held-out file kept outside the project: JSON lines with
+    `text`, `label` (one of LABELS) and `lang`; macro-F1 overall, per language, and the gap
+    between languages."""
+    texts, labels, languages = [], [], []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text, label, lang = str(row["text"]), str(row["label"]), str(row.get("lang", ""))
+            except (ValueError, KeyError, TypeError) as error:
+                raise HeldoutError(f"{path}, line {number}: not a JSON object with text and label ({error}).") from None
+            if label not in LABELS:
+                raise HeldoutError(f"{path}, line {number}: label {label!r} is not one of {', '.join(LABELS)}.")
+            texts.append(text), labels.append(label), languages.append(lang)
+    if not texts:
+        raise HeldoutError(f"{path} holds no labelled mention.")
+    predicted = np.asarray(pipeline.predict(texts), dtype=object)
+    labels, languages = np.array(labels, dtype=object), np.array(languages)
+    score = lambda keep: round(float(f1_score(labels[keep], predicted[keep], labels=list(LABELS), average="macro",  # noqa: E731
+                                              zero_division=0)), 4)
+    result = {"heldout_mentions": len(texts), "heldout_macro_f1": score(slice(None))}
+    by_language = {lang: score(languages == lang) for lang in sorted(set(languages)) if lang}
+    if by_language:
+        result["heldout_by_language"] = by_language
+    if {"fr", "en"} <= set(by_language):
+        result["heldout_fr_minus_en"] = round(by_language["fr"] - by_language["en"], 4)
+    return result
+
+
 def _throughput(pipeline, texts: list[str], warm_up: int = 5_000, batch: int = 500) -> dict:
     """Mentions per second, one process. The feature cache starts empty; the model first
     sees `warm_up` mentions (a worker that has been running), then is timed on the rest,
@@ -104,7 +140,10 @@ def _worker_peak_mb(texts: list[str]) -> float:
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
 
-def bench_classifier() -> dict:
+def bench_classifier(heldout: Path | None = None) -> dict:
+    heldout = heldout or (Path(os.environ["ECOUTE_HELDOUT"]) if os.environ.get("ECOUTE_HELDOUT") else None)
+    if heldout is not None and not heldout.is_file():
+        raise HeldoutError(f"No held-out file at {heldout}.")
     if active_pipeline() is None:
         model_train(note="bench classifier: no active model yet")
     version, pipeline = active_pipeline()
@@ -124,6 +163,8 @@ def bench_classifier() -> dict:
             texts, labels = _xlmt(folder)
             result[f"xlmt_{lang}_macro_f1"] = round(_macro_f1(pipeline, texts, labels), 4)
             throughput_texts += texts
+    if heldout is not None:
+        result.update(heldout_scores(pipeline, heldout))
     result.update(_throughput(pipeline, throughput_texts))
     result["worker_peak_mb"] = round(_worker_peak_mb(throughput_texts), 1)
     return result

@@ -14,6 +14,7 @@ from sklearn.pipeline import FeatureUnion
 from complaints.classifier import features as features_module
 from complaints.classifier.features import MentionFeatures, chunk_normalize
 from complaints.classifier.pipeline import build_pipeline
+from complaints.classifier.lexicon import addressee_markers, handles, word_markers
 from complaints.classifier.text import normalize, tokens
 
 TEXTS = [
@@ -26,30 +27,78 @@ TEXTS = [
     "nuuuul, l'appli plante encore.... j'en ai marre",
     "قطار متأخر مرة أخرى @Lumio",  # right-to-left text
     "<script>alert(1)</script> & <b>bold</b>",
+    "@AmazonHelp @sam_92 still no refund, useless 😡",
+    "@lumio_sav (@Lumio) merci, top !",
     "", "   ", "a",
 ]
 
 
 def _reference(texts):
+    """The same features from scikit-learn's vectorizers, on the raw text: words with their
+    lexicon markers (chunk by chunk) and bigrams; char_wb 2–5-grams of the normalized text;
+    char_wb 2–5-grams of the @handles, scaled by the addressee weight."""
     def words(text):
-        found = tokens(text)
+        found = []
+        for chunk in text.split():
+            chunk_words = tokens(normalize(chunk))
+            found += chunk_words + word_markers(chunk_words) + addressee_markers(chunk)
         return found + [f"{a} {b}" for a, b in zip(found, found[1:])]
+
+    def chars(text):
+        return normalize(text)
+
+    def addressees(text):
+        return " ".join(h for chunk in text.split() for h in handles(chunk))
 
     return FeatureUnion([
         ("words", TfidfVectorizer(analyzer=words, sublinear_tf=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
-                                  max_features=150_000, dtype=np.float32)),
-    ]).fit([normalize(t) for t in texts])
+        ("chars", TfidfVectorizer(preprocessor=chars, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                  min_df=2, max_features=150_000, dtype=np.float32)),
+        ("handles", TfidfVectorizer(preprocessor=addressees, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                    min_df=2, dtype=np.float32)),
+    ], transformer_weights={"handles": MentionFeatures().addressee_weight}).fit(texts)
 
 
 def test_features_equal_scikit_learns_tfidf_vectorizers():
     training = TEXTS * 2 + [t.upper() for t in TEXTS]
     reference = _reference(training)
     ours = MentionFeatures().fit(training)
-    unseen = ["Toujours pas de fibre depuis lundi, merci @Lumio", "How do I pay my bill online?"] + TEXTS
-    expected = reference.transform([normalize(t) for t in unseen]).toarray()
+    unseen = ["Toujours pas de fibre depuis lundi, merci @Lumio", "How do I pay my bill online?",
+              "@AmazonHelp colis perdu, inadmissible"] + TEXTS
+    expected = reference.transform(unseen).toarray()
     assert ours.transform(unseen).shape == expected.shape
     assert np.allclose(ours.transform(unseen).toarray(), expected, atol=1e-6)
+
+
+def test_a_rare_word_of_dissatisfaction_shares_the_common_ones_marker_and_care_accounts_are_marked():
+    ours = MentionFeatures().fit(TEXTS)
+    row = ours.transform(["@SNCF_Assistance lamentable"]).toarray()[0]
+    for marker in ("_neg_", "_support_"):
+        assert row[ours.unigrams_[marker]] > 0
+    assert row[ours.unigrams_["_pos_"]] == 0
+    friend = ours.transform(["@sam_92 lamentable"]).toarray()[0]
+    assert friend[ours.unigrams_["_support_"]] == 0 and friend[ours.unigrams_["_neg_"]] > 0
+
+
+def test_the_addressee_changes_the_features_but_not_the_words():
+    ours = MentionFeatures().fit(TEXTS * 2)
+    care, main = ours.transform(["@AmazonHelp still no refund", "@Lumio still no refund"]).toarray()
+    chars_end = ours.n_words_ + len(ours.chars_)
+    assert np.allclose(care[ours.n_words_:chars_end], main[ours.n_words_:chars_end])  # both handles are _user_
+    assert not np.allclose(care[chars_end:], main[chars_end:])  # the handles block tells them apart
+    support = ours.unigrams_["_support_"]
+    assert care[support] > 0 and main[support] == 0
+
+
+def test_a_model_trained_before_the_lexicon_reads_mentions_as_it_was_trained():
+    old = MentionFeatures().fit(TEXTS * 2)
+    expected_words = len(old.chars_) + old.n_words_
+    for attribute in ("handles_", "handle_idf_"):  # what a model pickled before them lacks
+        del old.__dict__[attribute]
+    old.__dict__.pop("_cache", None)
+    matrix = old.transform(["@AmazonHelp still no refund, useless", "merci, top"])
+    assert matrix.shape == (2, expected_words)
+    assert all(matrix[:, old.unigrams_[m]].nnz == 0 for m in ("_neg_", "_pos_", "_support_"))
 
 
 def test_the_cache_never_changes_the_result(monkeypatch):

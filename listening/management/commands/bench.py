@@ -1,6 +1,8 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.bench import bench_classifier
+from complaints.bench import HeldoutError, bench_classifier
 from complaints.bench_queue import BenchError, bench_queue
 from listening.bench import bench_ingest, print_json
 from responses.bench_reports import bench_reports
@@ -15,7 +17,10 @@ class Command(BaseCommand):
         ingest = sub.add_parser("ingest", help="N synthetic mentions through the real ingestion path vs raw COPY")
         ingest.add_argument("--n", type=int, default=100_000)
         ingest.add_argument("--keep", action="store_true", help="keep the synthetic mentions")
-        sub.add_parser("classifier", help="the classifier on public datasets, its throughput and memory")
+        classifier = sub.add_parser("classifier", help="the classifier on public datasets, its throughput and memory")
+        classifier.add_argument("--heldout", type=Path, default=None,
+                                help="also score a labelled JSON-lines file (text, label, lang) kept outside the project "
+                                     "(or set ECOUTE_HELDOUT)")
         queue = sub.add_parser("queue", help="server time of the queue and mention pages over N seeded mentions")
         queue.add_argument("--mentions", type=int, default=1_000_000,
                            help="bench mentions to have in the database (seeded once, then reused)")
@@ -29,7 +34,11 @@ class Command(BaseCommand):
         if options["which"] == "ingest":
             print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"]))
         elif options["which"] == "classifier":
-            print_json(self.stdout, bench_classifier())
+            try:
+                result = bench_classifier(heldout=options["heldout"])
+            except HeldoutError as error:
+                raise CommandError(str(error)) from None
+            print_json(self.stdout, result)
         elif options["which"] == "queue":
             try:
                 result = bench_queue(mentions=options["mentions"], requests=options["requests"],
