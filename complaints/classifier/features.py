@@ -79,7 +79,7 @@ class MentionFeatures:
     """Raw mention texts → a sparse matrix [word TF-IDF | character TF-IDF]."""
 
     def __init__(self, char_range=(2, 5), char_min_df=2, max_char_features=150_000, word_min_df=1,
-                 addressee_weight=0.4, handle_min_df=2):
+                 addressee_weight=0.3, handle_min_df=2):
         self.char_range = char_range
         self.char_min_df = char_min_df
         self.max_char_features = max_char_features
