@@ -50,13 +50,15 @@ def _reference(texts):
     def addressees(text):
         return " ".join(h for chunk in text.split() for h in handles(chunk))
 
+    defaults = MentionFeatures()
+
     return FeatureUnion([
-        ("words", TfidfVectorizer(analyzer=words, sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=defaults.word_min_df)),
         ("chars", TfidfVectorizer(preprocessor=chars, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                  min_df=2, max_features=150_000, dtype=np.float32)),
+                                  min_df=defaults.char_min_df, max_features=150_000, dtype=np.float32)),
         ("handles", TfidfVectorizer(preprocessor=addressees, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                     min_df=2, dtype=np.float32)),
-    ], transformer_weights={"handles": MentionFeatures().addressee_weight}).fit(texts)
+    ], transformer_weights={"handles": defaults.addressee_weight}).fit(texts)
 
 
 def test_features_equal_scikit_learns_tfidf_vectorizers():
