@@ -76,7 +76,7 @@ def chunk_analysis(normalized: str, low: int, high: int) -> tuple[list[str], lis
 
 
 class MentionFeatures:
-    """Raw mention texts → a sparse matrix [word TF-IDF | character TF-IDF]."""
+    """Raw mention texts → a sparse matrix [word TF-IDF | character TF-IDF | handles TF-IDF × weight]."""
 
     def __init__(self, char_range=(2, 5), char_min_df=4, max_char_features=150_000, word_min_df=2,
                  addressee_weight=0.3, handle_min_df=2):

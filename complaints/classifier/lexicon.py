@@ -48,16 +48,6 @@ def word_markers(words: list[str]) -> list[str]:
             if word in DISSATISFACTION or word in SATISFACTION]
 
 
-def addressee_markers(raw_chunk: str) -> list[str]:
-    """"_support_" for each handle of a raw chunk that looks like a customer-care account."""
-    return addressees(raw_chunk)[0]
-
-
-def handles(raw_chunk: str) -> list[str]:
-    """The @handles of a raw chunk, lower-cased, for the addressee features."""
-    return addressees(raw_chunk)[1]
-
-
 def addressees(raw_chunk: str) -> tuple[list[str], list[str]]:
     """(care-account markers, lower-cased @handles) of a raw chunk, in one regex pass."""
     if "@" not in raw_chunk:

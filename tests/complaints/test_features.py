@@ -14,7 +14,7 @@ from sklearn.pipeline import FeatureUnion
 from complaints.classifier import features as features_module
 from complaints.classifier.features import MentionFeatures, chunk_normalize
 from complaints.classifier.pipeline import build_pipeline
-from complaints.classifier.lexicon import addressee_markers, handles, word_markers
+from complaints.classifier.lexicon import addressees, word_markers
 from complaints.classifier.text import normalize, tokens
 
 TEXTS = [
@@ -41,14 +41,14 @@ def _reference(texts):
         found = []
         for chunk in text.split():
             chunk_words = tokens(normalize(chunk))
-            found += chunk_words + word_markers(chunk_words) + addressee_markers(chunk)
+            found += chunk_words + word_markers(chunk_words) + addressees(chunk)[0]
         return found + [f"{a} {b}" for a, b in zip(found, found[1:])]
 
     def chars(text):
         return normalize(text)
 
-    def addressees(text):
-        return " ".join(h for chunk in text.split() for h in handles(chunk))
+    def handle_text(text):
+        return " ".join(h for chunk in text.split() for h in addressees(chunk)[1])
 
     defaults = MentionFeatures()
 
@@ -56,7 +56,7 @@ def _reference(texts):
         ("words", TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=defaults.word_min_df)),
         ("chars", TfidfVectorizer(preprocessor=chars, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                   min_df=defaults.char_min_df, max_features=150_000, dtype=np.float32)),
-        ("handles", TfidfVectorizer(preprocessor=addressees, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+        ("handles", TfidfVectorizer(preprocessor=handle_text, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
                                     min_df=2, dtype=np.float32)),
     ], transformer_weights={"handles": defaults.addressee_weight}).fit(texts)
 
