@@ -24,12 +24,14 @@ from array import array
 from collections import Counter
 from functools import lru_cache
 from itertools import chain, repeat
+from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
 
 from complaints.classifier.lexicon import addressees, word_markers
-from complaints.classifier.text import ELONGATED, normalize, tokens
+from complaints.classifier.ngram_index import NgramIndex
+from complaints.classifier.text import merge_elongations, normalize, tokens
 
 HANDLE_RANGE = (2, 5)  # character n-grams of an @handle
 CACHE_LIMIT = 100_000  # raw and normalized chunks kept per process (~40 MB); emptied when full
@@ -63,7 +65,7 @@ def chunk_normalize(chunk: str) -> str:
     """normalize() of one chunk, with shortcuts for the common plain ASCII word and for a
     chunk that is a link (a URL runs to the end of its chunk)."""
     if chunk.isascii() and _PLAIN.fullmatch(chunk) and "www." not in chunk.lower():
-        return ELONGATED.sub(r"\1\1", chunk.lower())
+        return merge_elongations(chunk.lower())
     start = chunk[:8].lower()
     if any(start.startswith(prefix) and len(chunk) > len(prefix) for prefix in _LINK_STARTS):
         return " _url_ "
@@ -136,27 +138,48 @@ class MentionFeatures:
     # -- transforming ----------------------------------------------------------------------
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_cache", None)
+        for private in ("_cache", "_indexes"):
+            state.pop(private, None)
         return state
 
-    def _entry(self, chunk: str, cache: dict) -> tuple[bytes, bytes, bytes]:
-        """A chunk's word ids (-1 when unknown), character n-gram ids and handle n-gram ids,
-        as int32 bytes. Many raw chunks share a normalized form (every URL, every @handle,
-        "Merci" and "merci"), so the normalized form's part is cached too, under a prefix;
-        the handle's part depends on the raw chunk."""
-        normalized = chunk_normalize(chunk)
-        key = "\0" + normalized
-        entry = cache.get(key)
+    def _ngram_ids(self, vocabulary_name: str, span: tuple[int, int], groups: list[list[str]]) -> list[bytes]:
+        """The known n-gram ids of each group of words (see ngram_index.py); the index is
+        built once per process, and the one-by-one lookup stays for a vocabulary it can't hold."""
+        if not groups:
+            return []
+        indexes = self.__dict__.setdefault("_indexes", {})
+        if vocabulary_name not in indexes:
+            vocabulary = getattr(self, vocabulary_name)
+            indexes[vocabulary_name] = NgramIndex(vocabulary, span) if NgramIndex.usable(vocabulary, span) else None
+        index = indexes[vocabulary_name]
+        if index is None:
+            vocabulary = getattr(self, vocabulary_name)
+            return [_known_ngrams(words, vocabulary, span) for words in groups]
+        return index.ids_of(groups)
+
+    def _add_entries(self, chunks: list[str], cache: dict) -> None:
+        """Caches each new chunk's word ids (-1 when unknown), character n-gram ids and handle
+        n-gram ids, as int32 bytes. Many raw chunks share a normalized form (every URL, every
+        @handle, "Merci" and "merci"), so the normalized form's part is cached too, under a
+        prefix; the handle's part depends on the raw chunk. New forms are cut into n-grams
+        all together."""
         lexicon = "handles_" in self.__dict__  # absent from models trained before the lexicon
-        if entry is None:
-            found = tokens(normalized)
+        normalized = list(map(chunk_normalize, chunks))
+        fresh = [form for form in dict.fromkeys(normalized) if "\0" + form not in cache]
+        grams = self._ngram_ids("chars_", self.char_range, [form.split() for form in fresh])
+        for form, form_grams in zip(fresh, grams):
+            found = tokens(form)
             word_ids = array("i", map(self.unigrams_.get, found + word_markers(found) if lexicon else found, repeat(-1)))
-            entry = cache[key] = (word_ids.tobytes(), _known_ngrams(normalized.split(), self.chars_, self.char_range), b"")
-        if lexicon and "@" in chunk:
-            support, names = addressees(chunk)
+            cache["\0" + form] = (word_ids.tobytes(), form_grams, b"")
+        addressed = [(chunk, form, *addressees(chunk)) for chunk, form in zip(chunks, normalized) if lexicon and "@" in chunk]
+        handle_grams = self._ngram_ids("handles_", HANDLE_RANGE, [names for *_, names in addressed])
+        for (chunk, form, support, _), chunk_handle_grams in zip(addressed, handle_grams):
+            word_ids, form_grams, _ = cache["\0" + form]
             support_ids = array("i", map(self.unigrams_.get, support, repeat(-1))).tobytes()
-            entry = (entry[0] + support_ids, entry[1], _known_ngrams(names, self.handles_, HANDLE_RANGE))
-        return entry
+            cache[chunk] = (word_ids + support_ids, form_grams, chunk_handle_grams)
+        for chunk, form in zip(chunks, normalized):
+            if chunk not in cache:
+                cache[chunk] = cache["\0" + form]
 
     def transform(self, texts):
         cache = self.__dict__.setdefault("_cache", {})
@@ -165,13 +188,16 @@ class MentionFeatures:
         # Each distinct chunk of the batch gets a local id; the batch is a sequence of ids.
         split = [str(text).split() for text in texts]
         flat = list(chain.from_iterable(split))
-        local = {chunk: number for number, chunk in enumerate(dict.fromkeys(flat))}
-        sequence = list(map(local.__getitem__, flat))
+        distinct = list(dict.fromkeys(flat))
+        sequence = list(map(dict(zip(distinct, range(len(distinct)))).__getitem__, flat))
         chunk_ptr = np.concatenate([[0], np.cumsum(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))])
-        entries = [cache.get(chunk) or cache.setdefault(chunk, self._entry(chunk, cache)) for chunk in local]
+        entries = list(map(cache.get, distinct))
+        if None in entries:
+            self._add_entries([chunk for chunk, entry in zip(distinct, entries) if entry is None], cache)
+            entries = list(map(cache.__getitem__, distinct))
         sequence = np.asarray(sequence, dtype=np.int64)
         documents = np.repeat(np.arange(len(chunk_ptr) - 1), np.diff(chunk_ptr))
-        words, word_docs = _gather([e[0] for e in entries], sequence, documents)
+        words, word_docs = _gather(list(map(itemgetter(0), entries)), sequence, documents)
         # Bigrams: consecutive known words of the same mention, looked up in the sorted keys.
         follows = (word_docs[:-1] == word_docs[1:]) & (words[:-1] >= 0) & (words[1:] >= 0)
         keys = words[:-1][follows].astype(np.int64) * self.n_words_ + words[1:][follows]
@@ -185,12 +211,12 @@ class MentionFeatures:
         word_counts = sp.csr_matrix((np.ones(len(word_rows), dtype=np.float32), (word_rows, word_columns)),
                                     shape=(rows, self.n_words_))
         # Character n-grams: (mentions × chunks) @ (chunks × n-grams) sums the counts without a sort.
-        by_chunk = _by_chunk([e[1] for e in entries], len(self.chars_))
+        by_chunk = _by_chunk(list(map(itemgetter(1), entries)), len(self.chars_))
         by_mention = sp.csr_matrix((np.ones(len(sequence), dtype=np.float32), sequence, chunk_ptr),
                                    shape=(rows, len(entries)))
         blocks = [_tfidf(word_counts, self.word_idf_), _tfidf(by_mention @ by_chunk, self.char_idf_)]
         if "handles_" in self.__dict__:
-            by_chunk = _by_chunk([e[2] for e in entries], len(self.handles_))
+            by_chunk = _by_chunk(list(map(itemgetter(2), entries)), len(self.handles_))
             handle_block = _tfidf(by_mention @ by_chunk, self.handle_idf_)
             handle_block.data *= np.float32(self.addressee_weight)
             blocks.append(handle_block)

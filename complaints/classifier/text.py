@@ -40,6 +40,12 @@ def _fold_accents(text: str) -> str:
     return text if text.isascii() else text.translate(_ACCENTS)
 
 
+def merge_elongations(text: str) -> str:
+    # A search first: sub() with a backreference template prepares it again on every call, which
+    # cost more than the search on the many words without elongation.
+    return ELONGATED.sub(lambda m: m.group(1) * 2, text) if ELONGATED.search(text) else text
+
+
 def normalize(text: str) -> str:
     # Each rewrite runs only when the character it needs is present: most chunks of a
     # mention need none of them, and a regex pass costs far more than a membership test.
@@ -52,7 +58,7 @@ def normalize(text: str) -> str:
         text = HASHTAG.sub(lambda m: f" #{m.group(1)} {m.group(1)} ", text)  # the tag and its word
     if "'" in text:
         text = ELISION.sub(lambda m: m.group(1) + "' ", text)
-    text = ELONGATED.sub(r"\1\1", text)
+    text = merge_elongations(text)
     if "!" in text or "?" in text:
         text = PUNCT_RUN.sub(lambda m: " " + ("?!" if "?" in m.group() and "!" in m.group() else m.group(1) * 2) + " ", text)
     if "." in text or "…" in text:
