@@ -107,7 +107,7 @@ def _throughput(pipeline, texts: list[str], warm_up: int = 5_000, batch: int = 5
     random.Random(0).shuffle(texts)
     warm_up = min(warm_up, len(texts) // 2)
     features = pipeline.features
-    features.__dict__.pop("_cache", None)
+    features.__dict__.pop("_store", None)
     started = time.perf_counter()
     for start in range(0, warm_up, batch):
         pipeline.predict_proba(texts[start:start + batch])

@@ -5,7 +5,9 @@ Every normalization step works inside a whitespace-separated chunk of the raw te
 handles, hashtags, elisions, elongations, punctuation runs never span a space), so a
 mention's features are the concatenation of its chunks' features. Chunks repeat a lot from
 one mention to the next ("la", "livraison", "@Lumio", "!!"), so each chunk is analysed once
-and its feature ids are cached; a mention then costs a split and a few dictionary lookups.
+and its feature ids are kept (chunk_store.py); a mention then costs a split and a dictionary
+lookup per chunk. The chunks a batch brings for the first time are analysed together, their
+character n-grams looked up with numpy (ngram_index.py).
 
 The features are the ones scikit-learn's TfidfVectorizer would give with a word analyzer
 and `analyzer="char_wb"` on the normalized text (sublinear tf, smoothed idf, each block
@@ -24,17 +26,17 @@ from array import array
 from collections import Counter
 from functools import lru_cache
 from itertools import chain, repeat
-from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
 
+from complaints.classifier.chunk_store import ChunkStore
 from complaints.classifier.lexicon import addressees, word_markers
 from complaints.classifier.ngram_index import NgramIndex
 from complaints.classifier.text import merge_elongations, normalize, tokens
 
 HANDLE_RANGE = (2, 5)  # character n-grams of an @handle
-CACHE_LIMIT = 100_000  # raw and normalized chunks kept per process (~40 MB); emptied when full
+CACHE_LIMIT = 100_000  # raw chunks kept per process; the store starts afresh past it
 _KNOWN = (-1).__ne__
 
 
@@ -64,8 +66,10 @@ _PLAIN = re.compile(r"[A-Za-z0-9,;:()\-]+(?:\.[A-Za-z0-9,;:()\-]+)*\.?")
 def chunk_normalize(chunk: str) -> str:
     """normalize() of one chunk, with shortcuts for the common plain ASCII word and for a
     chunk that is a link (a URL runs to the end of its chunk)."""
-    if chunk.isascii() and _PLAIN.fullmatch(chunk) and "www." not in chunk.lower():
-        return merge_elongations(chunk.lower())
+    if chunk.isascii():
+        lowered = chunk.lower()
+        if chunk.isalnum() or (_PLAIN.fullmatch(chunk) and "www." not in lowered):
+            return merge_elongations(lowered)
     start = chunk[:8].lower()
     if any(start.startswith(prefix) and len(chunk) > len(prefix) for prefix in _LINK_STARTS):
         return " _url_ "
@@ -138,7 +142,7 @@ class MentionFeatures:
     # -- transforming ----------------------------------------------------------------------
     def __getstate__(self):
         state = self.__dict__.copy()
-        for private in ("_cache", "_indexes"):
+        for private in ("_store", "_indexes"):
             state.pop(private, None)
         return state
 
@@ -157,47 +161,46 @@ class MentionFeatures:
             return [_known_ngrams(words, vocabulary, span) for words in groups]
         return index.ids_of(groups)
 
-    def _add_entries(self, chunks: list[str], cache: dict) -> None:
-        """Caches each new chunk's word ids (-1 when unknown), character n-gram ids and handle
-        n-gram ids, as int32 bytes. Many raw chunks share a normalized form (every URL, every
-        @handle, "Merci" and "merci"), so the normalized form's part is cached too, under a
-        prefix; the handle's part depends on the raw chunk. New forms are cut into n-grams
-        all together."""
+    def _parts(self, chunks: list[str], forms: dict) -> list[tuple[bytes, bytes, bytes]]:
+        """Each new chunk's word ids (-1 when unknown), character n-gram ids and handle n-gram
+        ids, as int32 bytes. The normalized form's part is kept in `forms` for the other raw
+        chunks that share it; the handle's part depends on the raw chunk. New forms are cut
+        into n-grams all together."""
         lexicon = "handles_" in self.__dict__  # absent from models trained before the lexicon
         normalized = list(map(chunk_normalize, chunks))
-        fresh = [form for form in dict.fromkeys(normalized) if "\0" + form not in cache]
+        fresh = [form for form in dict.fromkeys(normalized) if form not in forms]
         grams = self._ngram_ids("chars_", self.char_range, [form.split() for form in fresh])
         for form, form_grams in zip(fresh, grams):
-            found = tokens(form)
+            found = [form] if form.isalnum() else tokens(form)  # a lone word is its own token
             word_ids = array("i", map(self.unigrams_.get, found + word_markers(found) if lexicon else found, repeat(-1)))
-            cache["\0" + form] = (word_ids.tobytes(), form_grams, b"")
-        addressed = [(chunk, form, *addressees(chunk)) for chunk, form in zip(chunks, normalized) if lexicon and "@" in chunk]
+            forms[form] = (word_ids.tobytes(), form_grams)
+        parts = [(*forms[form], b"") for form in normalized]
+        addressed = [(number, *addressees(chunk)) for number, chunk in enumerate(chunks) if lexicon and "@" in chunk]
         handle_grams = self._ngram_ids("handles_", HANDLE_RANGE, [names for *_, names in addressed])
-        for (chunk, form, support, _), chunk_handle_grams in zip(addressed, handle_grams):
-            word_ids, form_grams, _ = cache["\0" + form]
+        for (number, support, _), chunk_handle_grams in zip(addressed, handle_grams):
+            word_ids, form_grams, _ = parts[number]
             support_ids = array("i", map(self.unigrams_.get, support, repeat(-1))).tobytes()
-            cache[chunk] = (word_ids + support_ids, form_grams, chunk_handle_grams)
-        for chunk, form in zip(chunks, normalized):
-            if chunk not in cache:
-                cache[chunk] = cache["\0" + form]
+            parts[number] = (word_ids + support_ids, form_grams, chunk_handle_grams)
+        return parts
 
     def transform(self, texts):
-        cache = self.__dict__.setdefault("_cache", {})
-        if len(cache) > CACHE_LIMIT:
-            cache.clear()
-        # Each distinct chunk of the batch gets a local id; the batch is a sequence of ids.
+        store = self.__dict__.get("_store")
+        if store is None or len(store) > CACHE_LIMIT:
+            store = self.__dict__["_store"] = ChunkStore()
+        # A batch is the sequence of its chunks' rows in the store; new chunks are added first.
         split = [str(text).split() for text in texts]
         flat = list(chain.from_iterable(split))
-        distinct = list(dict.fromkeys(flat))
-        sequence = list(map(dict(zip(distinct, range(len(distinct)))).__getitem__, flat))
+        sequence = list(map(store.rows.get, flat))
+        if None in sequence:
+            missing = [number for number, row in enumerate(sequence) if row is None]
+            new = list(dict.fromkeys(map(flat.__getitem__, missing)))
+            store.add(new, self._parts(new, store.forms))
+            for number in missing:
+                sequence[number] = store.rows[flat[number]]
         chunk_ptr = np.concatenate([[0], np.cumsum(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))])
-        entries = list(map(cache.get, distinct))
-        if None in entries:
-            self._add_entries([chunk for chunk, entry in zip(distinct, entries) if entry is None], cache)
-            entries = list(map(cache.__getitem__, distinct))
         sequence = np.asarray(sequence, dtype=np.int64)
         documents = np.repeat(np.arange(len(chunk_ptr) - 1), np.diff(chunk_ptr))
-        words, word_docs = _gather(list(map(itemgetter(0), entries)), sequence, documents)
+        words, word_docs = store.words.gather(sequence, documents)
         # Bigrams: consecutive known words of the same mention, looked up in the sorted keys.
         follows = (word_docs[:-1] == word_docs[1:]) & (words[:-1] >= 0) & (words[1:] >= 0)
         keys = words[:-1][follows].astype(np.int64) * self.n_words_ + words[1:][follows]
@@ -211,12 +214,12 @@ class MentionFeatures:
         word_counts = sp.csr_matrix((np.ones(len(word_rows), dtype=np.float32), (word_rows, word_columns)),
                                     shape=(rows, self.n_words_))
         # Character n-grams: (mentions × chunks) @ (chunks × n-grams) sums the counts without a sort.
-        by_chunk = _by_chunk(list(map(itemgetter(1), entries)), len(self.chars_))
+        by_chunk = store.chars.counts(len(self.chars_))
         by_mention = sp.csr_matrix((np.ones(len(sequence), dtype=np.float32), sequence, chunk_ptr),
-                                   shape=(rows, len(entries)))
+                                   shape=(rows, len(store)))
         blocks = [_tfidf(word_counts, self.word_idf_), _tfidf(by_mention @ by_chunk, self.char_idf_)]
         if "handles_" in self.__dict__:
-            by_chunk = _by_chunk(list(map(itemgetter(2), entries)), len(self.handles_))
+            by_chunk = store.handles.counts(len(self.handles_))
             handle_block = _tfidf(by_mention @ by_chunk, self.handle_idf_)
             handle_block.data *= np.float32(self.addressee_weight)
             blocks.append(handle_block)
@@ -233,24 +236,6 @@ def _known_ngrams(words: list[str], vocabulary: dict, span: tuple[int, int]) -> 
     return ids.tobytes()
 
 
-def _by_chunk(parts: list[bytes], columns: int) -> sp.csr_matrix:
-    """(distinct chunks × n-grams) counts from each chunk's n-gram ids."""
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
-    return sp.csr_matrix((np.ones(int(lengths.sum()), dtype=np.float32), np.frombuffer(b"".join(parts), dtype=np.int32),
-                          np.concatenate([[0], np.cumsum(lengths)])), shape=(len(parts), columns))
-
-
-def _gather(parts: list[bytes], sequence: np.ndarray, documents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The ids of each chunk occurrence, concatenated in order, with their mention's row."""
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 4
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    table = np.frombuffer(b"".join(parts), dtype=np.int32)
-    counts = lengths[sequence]
-    total = int(counts.sum())
-    offsets = np.repeat(starts[sequence] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    return table[offsets + np.arange(total)], np.repeat(documents, counts)
-
-
 def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """Sublinear term frequency × idf, each row L2-normalized (as TfidfVectorizer)."""
     data = counts.data
@@ -258,7 +243,8 @@ def _tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     data += 1
     data *= idf[counts.indices]
     per_row = np.diff(counts.indptr)
-    norms = np.sqrt(np.bincount(np.repeat(np.arange(counts.shape[0]), per_row), data ** 2, minlength=counts.shape[0]))
-    norms[norms == 0] = 1
+    # Row sums of squares; reduceat reads one element for an empty row, hence the padding and the mask.
+    norms = np.sqrt(np.add.reduceat(np.append(data * data, np.float32(0)), counts.indptr[:-1]))
+    norms[(per_row == 0) | (norms == 0)] = 1
     data /= np.repeat(norms, per_row).astype(np.float32)
     return counts

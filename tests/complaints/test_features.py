@@ -97,7 +97,7 @@ def test_a_model_trained_before_the_lexicon_reads_mentions_as_it_was_trained():
     expected_words = len(old.chars_) + old.n_words_
     for attribute in ("handles_", "handle_idf_"):  # what a model pickled before them lacks
         del old.__dict__[attribute]
-    old.__dict__.pop("_cache", None)
+    old.__dict__.pop("_store", None)
     matrix = old.transform(["@AmazonHelp still no refund, useless", "merci, top"])
     assert matrix.shape == (2, expected_words)
     assert all(matrix[:, old.unigrams_[m]].nnz == 0 for m in ("_neg_", "_pos_", "_support_"))
