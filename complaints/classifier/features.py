@@ -184,6 +184,11 @@ class MentionFeatures:
         return parts
 
     def transform(self, texts):
+        return sp.hstack(self.blocks(texts), format="csr")
+
+    def blocks(self, texts) -> list[sp.csr_matrix]:
+        """The feature matrix's column blocks (words, characters, handles), unstacked: a model
+        can score each against its share of the weights and skip the copy into one matrix."""
         store = self.__dict__.get("_store")
         if store is None or len(store) > CACHE_LIMIT:
             store = self.__dict__["_store"] = ChunkStore()
@@ -223,7 +228,7 @@ class MentionFeatures:
             handle_block = _tfidf(by_mention @ by_chunk, self.handle_idf_)
             handle_block.data *= np.float32(self.addressee_weight)
             blocks.append(handle_block)
-        return sp.hstack(blocks, format="csr")
+        return blocks
 
 
 def _known_ngrams(words: list[str], vocabulary: dict, span: tuple[int, int]) -> bytes:

@@ -33,9 +33,16 @@ class CalibratedLinear:
         return self
 
     def decision_scores(self, X) -> np.ndarray:
-        return np.asarray(X @ self.coef_, dtype=np.float64) + self.intercept_
+        """X is one matrix, or its column blocks in order (see MentionFeatures.blocks)."""
+        if isinstance(X, list):
+            starts = np.cumsum([0] + [block.shape[1] for block in X])
+            scores = sum(block @ self.coef_[start:start + block.shape[1]] for block, start in zip(X, starts))
+        else:
+            scores = X @ self.coef_
+        return np.asarray(scores, dtype=np.float64) + self.intercept_
 
     def predict_proba(self, X) -> np.ndarray:
+        """X as for decision_scores."""
         calibrated = expit(-(self.decision_scores(X) * self.slope_ + self.offset_))
         classes = len(self.classes_)
         if classes == 2:  # one score per fold: the probability of the second class

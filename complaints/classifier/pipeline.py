@@ -26,7 +26,7 @@ class MentionClassifier:
         return self.model.classes_
 
     def predict_proba(self, texts) -> np.ndarray:
-        return self.model.predict_proba(self.features.transform(texts))
+        return self.model.predict_proba(self.features.blocks(texts))
 
     def predict(self, texts) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]

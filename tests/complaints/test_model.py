@@ -25,3 +25,13 @@ def test_probabilities_equal_calibrated_classifier_cv(labels):
     ours = CalibratedLinear(C=0.5).fit(X, labels)
     assert list(ours.classes_) == list(reference.classes_)
     assert np.allclose(ours.predict_proba(X), reference.predict_proba(X), atol=1e-5)
+
+
+def test_scoring_the_feature_blocks_one_by_one_equals_scoring_the_stacked_matrix():
+    labels = np.array(["complaint", "complaint", "question", "question", "praise", "praise", "other", "other"] * 4)
+    features = MentionFeatures(char_min_df=1).fit(TEXTS * 4)
+    model = CalibratedLinear(C=0.5).fit(features.transform(TEXTS * 4), labels)
+    unseen = ["@Lumio toujours en panne", "merci @sam_92 !", "how much is it?"]
+    blocks = features.blocks(unseen)
+    assert len(blocks) == 3 and sum(block.shape[1] for block in blocks) == features.transform(unseen).shape[1]
+    assert np.allclose(model.predict_proba(blocks), model.predict_proba(features.transform(unseen)), atol=1e-6)
