@@ -22,6 +22,7 @@ Two additions (models trained before them have neither, and are read as they wer
   measured on the project corpus, handles mixed into the word block cost 0.01 macro-F1."""
 
 import re
+import threading
 from array import array
 from collections import Counter
 from functools import lru_cache
@@ -38,6 +39,7 @@ from complaints.classifier.text import merge_elongations, normalize, tokens
 HANDLE_RANGE = (2, 5)  # character n-grams of an @handle
 CACHE_LIMIT = 100_000  # raw chunks kept per process; the store starts afresh past it
 _KNOWN = (-1).__ne__
+_STORE_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=512)
@@ -188,7 +190,13 @@ class MentionFeatures:
 
     def blocks(self, texts) -> list[sp.csr_matrix]:
         """The feature matrix's column blocks (words, characters, handles), unstacked: a model
-        can score each against its share of the weights and skip the copy into one matrix."""
+        can score each against its share of the weights and skip the copy into one matrix.
+        One batch at a time per process: the store hands out row numbers as it grows, so two
+        threads (a threaded dev server running tasks inline) must not add chunks at once."""
+        with _STORE_LOCK:
+            return self._blocks(texts)
+
+    def _blocks(self, texts) -> list[sp.csr_matrix]:
         store = self.__dict__.get("_store")
         if store is None or len(store) > CACHE_LIMIT:
             store = self.__dict__["_store"] = ChunkStore()

@@ -133,3 +133,23 @@ def test_a_trained_model_classifies_without_importing_scikit_learn(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
                          cwd=str(features_module.__file__).rsplit("/complaints/", 1)[0])
     assert out.stdout.split() == ["complaint", "False"]
+
+
+def test_threads_classifying_at_once_get_what_one_thread_gets():
+    import threading
+
+    ours = MentionFeatures().fit(TEXTS * 2)
+    batches = [[f"{text} mot{n}x{i} @user{n}_{i}" for i, text in enumerate(TEXTS)] for n in range(40)]
+    expected = [MentionFeatures().fit(TEXTS * 2).transform(batch).toarray() for batch in batches]
+    results = {}
+
+    def work(numbers):
+        for n in numbers:
+            results[n] = ours.transform(batches[n]).toarray()
+
+    threads = [threading.Thread(target=work, args=(range(k, 40, 4),)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(np.array_equal(results[n], expected[n]) for n in range(40))
