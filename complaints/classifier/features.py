@@ -97,6 +97,8 @@ class MentionFeatures:
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, texts, y=None):
+        for private in ("_store", "_indexes"):  # built for the previous vocabulary
+            self.__dict__.pop(private, None)
         low, high = self.char_range
         analysed: dict[str, tuple[list[str], list[str], list[str]]] = {}
         word_df, word_tf, char_df, char_tf, handle_df = Counter(), Counter(), Counter(), Counter(), Counter()

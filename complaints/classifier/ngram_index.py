@@ -50,7 +50,8 @@ class NgramIndex:
         padded = [f" {word} " for words in groups for word in words]
         if not padded or not len(self.codes):
             return [b""] * len(groups)
-        points = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
+        # One code point per character, a lone surrogate included (str indexing counts it as one).
+        points = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
         ends = np.repeat(np.cumsum(lengths), lengths)  # where each position's word ends
         group_of_word = np.repeat(np.arange(len(groups)), np.fromiter(map(len, groups), dtype=np.int64, count=len(groups)))

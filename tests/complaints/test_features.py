@@ -66,7 +66,7 @@ def test_features_equal_scikit_learns_tfidf_vectorizers():
     reference = _reference(training)
     ours = MentionFeatures().fit(training)
     unseen = ["Toujours pas de fibre depuis lundi, merci @Lumio", "How do I pay my bill online?",
-              "@AmazonHelp colis perdu, inadmissible"] + TEXTS
+              "@AmazonHelp colis perdu, inadmissible", "merci \ud83d", "@Lumio\udfff"] + TEXTS  # lone surrogates
     expected = reference.transform(unseen).toarray()
     assert ours.transform(unseen).shape == expected.shape
     assert np.allclose(ours.transform(unseen).toarray(), expected, atol=1e-6)
@@ -153,3 +153,10 @@ def test_threads_classifying_at_once_get_what_one_thread_gets():
     for thread in threads:
         thread.join()
     assert all(np.array_equal(results[n], expected[n]) for n in range(40))
+
+
+def test_fitting_again_forgets_what_the_previous_vocabulary_analysed():
+    ours = MentionFeatures()
+    ours.fit(TEXTS * 2).transform(TEXTS)
+    other = ["tout autre chose ici", "rien à voir, vraiment", "autre chose encore"] * 3
+    assert np.array_equal(ours.fit(other).transform(TEXTS).toarray(), MentionFeatures().fit(other).transform(TEXTS).toarray())

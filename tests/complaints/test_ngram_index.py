@@ -9,7 +9,7 @@ from complaints.classifier.features import MentionFeatures, _known_ngrams, char_
 from complaints.classifier.ngram_index import NgramIndex
 
 WORDS = ["merci", "retard", "👏👏", "قطار", "été", "a", "xx", "inadmissible", "_user_", "?!", "colis…",
-         "zzzqqq", "日本", "l'appli", "supercalifragilisticexpialidocious", "🏳️‍🌈", "\u200f", "mañana"]
+         "zzzqqq", "日本", "l'appli", "supercalifragilisticexpialidocious", "🏳️‍🌈", "\u200f", "mañana", "\ud83d", "a\udfffb"]
 
 
 def _vocabulary(words, low=2, high=5, keep=lambda gram: True):
