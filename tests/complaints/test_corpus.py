@@ -27,7 +27,7 @@ def test_cross_validated_macro_f1_on_the_project_corpus_stays_above_the_floor():
     examples = corpus_examples()
     metrics = evaluate([e.text for e in examples], [e.label for e in examples],
                        strata=[f"{e.label}|{e.lang}" for e in examples], folds=5)
-    assert metrics["macro_f1"] >= 0.88, metrics["per_class"]  # 0.914 with the seed used here
+    assert metrics["macro_f1"] >= 0.88, metrics["per_class"]  # 0.918 with the seed used here
     assert abs(metrics["by_language"]["fr"] - metrics["by_language"]["en"]) <= 0.03, metrics["by_language"]
 
 
