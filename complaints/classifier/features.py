@@ -40,6 +40,7 @@ HANDLE_RANGE = (2, 5)  # character n-grams of an @handle
 CACHE_LIMIT = 100_000  # raw chunks kept per process; the store starts afresh past it
 _KNOWN = (-1).__ne__
 _STORE_LOCK = threading.Lock()
+_PER_PROCESS = ("_store", "_indexes")  # built from the vocabulary in each process, never pickled
 
 
 @lru_cache(maxsize=512)
@@ -97,7 +98,7 @@ class MentionFeatures:
 
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, texts, y=None):
-        for private in ("_store", "_indexes"):  # built for the previous vocabulary
+        for private in _PER_PROCESS:  # built for the previous vocabulary
             self.__dict__.pop(private, None)
         low, high = self.char_range
         analysed: dict[str, tuple[list[str], list[str], list[str]]] = {}
@@ -146,7 +147,7 @@ class MentionFeatures:
     # -- transforming ----------------------------------------------------------------------
     def __getstate__(self):
         state = self.__dict__.copy()
-        for private in ("_store", "_indexes"):
+        for private in _PER_PROCESS:
             state.pop(private, None)
         return state
 
@@ -155,13 +156,11 @@ class MentionFeatures:
         built once per process, and the one-by-one lookup stays for a vocabulary it can't hold."""
         if not groups:
             return []
-        indexes = self.__dict__.setdefault("_indexes", {})
+        indexes, vocabulary = self.__dict__.setdefault("_indexes", {}), getattr(self, vocabulary_name)
         if vocabulary_name not in indexes:
-            vocabulary = getattr(self, vocabulary_name)
             indexes[vocabulary_name] = NgramIndex(vocabulary, span) if NgramIndex.usable(vocabulary, span) else None
         index = indexes[vocabulary_name]
         if index is None:
-            vocabulary = getattr(self, vocabulary_name)
             return [_known_ngrams(words, vocabulary, span) for words in groups]
         return index.ids_of(groups)
 

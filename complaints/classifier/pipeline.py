@@ -4,7 +4,10 @@ become calibrated probabilities (model.py).
 
 C = 0.8 and the handles' weight 0.3 were chosen over several cross-validation seeds on the
 project corpus, on the public complaints dataset and on fresh batches of project mentions
-scored by a model trained on the rest (see README, Classifier)."""
+scored by a model trained on the rest (see README, Classifier).
+
+A plain object rather than a scikit-learn Pipeline, so that loading a trained model (and
+classifying with it) doesn't import scikit-learn."""
 
 import numpy as np
 
