@@ -43,7 +43,11 @@ class CalibratedLinear:
 
     def predict_proba(self, X) -> np.ndarray:
         """X as for decision_scores."""
-        calibrated = expit(-(self.decision_scores(X) * self.slope_ + self.offset_))
+        return self.probabilities(self.decision_scores(X))
+
+    def probabilities(self, scores: np.ndarray) -> np.ndarray:
+        """Calibrated class probabilities from decision_scores' output."""
+        calibrated = expit(-(scores * self.slope_ + self.offset_))
         classes = len(self.classes_)
         if classes == 2:  # one score per fold: the probability of the second class
             positive = calibrated.mean(axis=1)

@@ -1,0 +1,750 @@
+/* The classifier's hot loop in C: mentions → the linear model's decision scores, for the
+ * chunks (whitespace-separated pieces of raw text) this process has already analysed.
+ *
+ * Python still analyses every new chunk (normalization, tokens, n-gram ids: features.py);
+ * this module keeps what it found, one row per raw chunk, in a hash table keyed by the
+ * chunk's code points. A mention is then scored without a Python string per chunk or a
+ * sparse matrix per batch: split on whitespace (str.split()'s test), look up each chunk,
+ * and weight its ids as features.py does — sublinear tf × idf, each block L2-normalized,
+ * the handles' block scaled — times the model's coefficients.
+ *
+ * The character and handle n-gram blocks hold hundreds of ids per mention, and reading
+ * each one's coefficients was most of the time. So each row also keeps, computed once when
+ * it is added, the sum over its n-grams of g(n) × idf × coefficients (g(n) = 1 + ln n, n the
+ * count in the chunk) and of (g(n) × idf)². A mention's block is the sum of its rows' sums,
+ * corrected only for the n-grams found in more than one of its chunks, whose count is the
+ * total: for those, g(total) replaces the rows' g(n). Exact, up to rounding.
+ *
+ * The numbers are features.py's and model.py's (test_fast_scoring.py checks them against
+ * that path), computed in double instead of float32. The GIL is held throughout: calls from
+ * two threads run one after the other. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    uint64_t hash;
+    int64_t record; /* offset of the chunk's record in `records`; -1: empty slot */
+} Slot;
+
+enum { CHARS, HANDLES, BLOCKS }; /* the n-gram blocks; words are apart (order matters for bigrams) */
+
+/* A chunk's record, laid end to end with the others in `records` (8-byte aligned), so that
+ * scoring a chunk reads one stretch of memory: this head, then the n-gram blocks' sums
+ * (`columns` floats per block, the handles' only when the chunk has handle n-grams), the
+ * chunk's code points, its word ids (-1 unknown) and each block's (id, count) pairs. */
+typedef struct {
+    int32_t length, words, ngrams[BLOCKS];
+    double squares[BLOCKS]; /* the sum of (g(n) × idf)² over the block's n-grams */
+} Record;
+
+typedef struct {
+    float *idf;
+    Py_ssize_t size, offset; /* its vocabulary's size; its first row in coef */
+    double weight;
+} Block;
+
+typedef struct {
+    int32_t total, rows; /* in the mention being scored: the id's count, and in how many of its chunks */
+} Tally;
+
+typedef struct {
+    double g, g2; /* for an id in several chunks: the sum of the chunks' g(n) and g(n)² */
+} Repeat;
+
+#define G_TABLE 256
+
+typedef struct {
+    PyObject_HEAD
+    Slot *slots;
+    Py_ssize_t capacity, filled;
+    char *records;
+    Py_ssize_t records_used, records_capacity, rows;
+    /* the model */
+    Py_ssize_t n_words, columns, n_bigrams;
+    int64_t *bigram_keys;
+    int32_t *bigram_ids;
+    float *word_idf;
+    Block blocks[BLOCKS];
+    float *coef; /* (words + chars + handles) × columns, row-major */
+    double g[G_TABLE];
+    /* scratch, reused from mention to mention; tallies are zero between uses */
+    Tally *tally;
+    Repeat *repeat;
+    int32_t *listed;
+    Record **chunk_records;
+    double *accumulator;
+    Py_ssize_t listed_capacity, chunk_records_capacity;
+} Scorer;
+
+static inline Py_ssize_t sum_blocks(const Record *record) { return record->ngrams[HANDLES] ? 2 : 1; }
+static inline float *record_sums(Record *record, int block, Py_ssize_t columns)
+{
+    return (float *)(record + 1) + block * columns;
+}
+static inline uint32_t *record_points(Record *record, Py_ssize_t columns)
+{
+    return (uint32_t *)((float *)(record + 1) + sum_blocks(record) * columns);
+}
+static inline int32_t *record_words(Record *record, Py_ssize_t columns)
+{
+    return (int32_t *)(record_points(record, columns) + record->length);
+}
+static inline int32_t *record_pairs(Record *record, int block, Py_ssize_t columns)
+{
+    int32_t *pairs = record_words(record, columns) + record->words;
+    return block == CHARS ? pairs : pairs + 2 * record->ngrams[CHARS];
+}
+static inline Py_ssize_t record_size(Py_ssize_t columns, Py_ssize_t length, Py_ssize_t words, Py_ssize_t chars,
+                                     Py_ssize_t handles)
+{
+    Py_ssize_t size = (Py_ssize_t)sizeof(Record) + 4 * ((handles ? 2 : 1) * columns + length + words + 2 * (chars + handles));
+    return (size + 7) & ~(Py_ssize_t)7;
+}
+
+static int grow(void **buffer, Py_ssize_t *capacity, Py_ssize_t needed, size_t item)
+{
+    if (needed <= *capacity)
+        return 0;
+    Py_ssize_t size = *capacity ? *capacity : 64;
+    while (size < needed)
+        size *= 2;
+    void *bigger = PyMem_Realloc(*buffer, (size_t)size * item);
+    if (bigger == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *buffer = bigger;
+    *capacity = size;
+    return 0;
+}
+
+static inline double g_of(const Scorer *self, int32_t n)
+{
+    return n < G_TABLE ? self->g[n] : 1.0 + log((double)n);
+}
+
+/* ---- the chunk table ------------------------------------------------------------------ */
+
+static uint64_t chunk_hash(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    uint64_t h = 1469598103934665603ULL;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *text = data;
+        for (Py_ssize_t i = start; i < end; i++)
+            h = (h ^ text[i]) * 1099511628211ULL;
+    } else {
+        for (Py_ssize_t i = start; i < end; i++)
+            h = (h ^ PyUnicode_READ(kind, data, i)) * 1099511628211ULL;
+    }
+    return h ^ (h >> 31);
+}
+
+static int same_points(const uint32_t *points, int kind, const void *data, Py_ssize_t start, Py_ssize_t length)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *text = (const Py_UCS1 *)data + start;
+        for (Py_ssize_t j = 0; j < length; j++)
+            if (points[j] != text[j])
+                return 0;
+        return 1;
+    }
+    for (Py_ssize_t j = 0; j < length; j++)
+        if (points[j] != PyUnicode_READ(kind, data, start + j))
+            return 0;
+    return 1;
+}
+
+/* The slot holding this chunk, or the empty slot where it would go. */
+static Slot *slot_for(Scorer *self, uint64_t h, int kind, const void *data, Py_ssize_t start, Py_ssize_t length)
+{
+    size_t mask = (size_t)self->capacity - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        Slot *slot = &self->slots[i];
+        if (slot->record < 0)
+            return slot;
+        if (slot->hash != h)
+            continue;
+        Record *record = (Record *)(self->records + slot->record);
+        if (record->length == length && same_points(record_points(record, self->columns), kind, data, start, length))
+            return slot;
+    }
+}
+
+static int table_resize(Scorer *self, Py_ssize_t capacity)
+{
+    Slot *old = self->slots;
+    Py_ssize_t old_capacity = self->capacity;
+    Slot *slots = PyMem_Malloc((size_t)capacity * sizeof(Slot));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < capacity; i++)
+        slots[i].record = -1;
+    size_t mask = (size_t)capacity - 1;
+    for (Py_ssize_t i = 0; i < old_capacity; i++) {
+        if (old[i].record < 0)
+            continue;
+        size_t j = (size_t)old[i].hash & mask;
+        while (slots[j].record >= 0)
+            j = (j + 1) & mask;
+        slots[j] = old[i];
+    }
+    PyMem_Free(old);
+    self->slots = slots;
+    self->capacity = capacity;
+    return 0;
+}
+
+/* Iterates over the whitespace-separated chunks of `text`, as str.split() cuts them. */
+#define FOR_EACH_CHUNK(text, kind, data, start, end)                                      \
+    for (Py_ssize_t _n = PyUnicode_GET_LENGTH(text), start = 0, end = 0;; start = end) { \
+        while (start < _n && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start)))     \
+            start++;                                                                    \
+        if (start >= _n)                                                                \
+            break;                                                                      \
+        end = start;                                                                    \
+        while (end < _n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end)))        \
+            end++;
+
+#define END_FOR_EACH_CHUNK }
+
+static PyObject *texts_sequence(PyObject *texts)
+{
+    PyObject *sequence = PySequence_Fast(texts, "texts must be a list of str");
+    if (sequence == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence);
+    PyObject **items = PySequence_Fast_ITEMS(sequence);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(items[i])) {
+            PyErr_Format(PyExc_TypeError, "texts[%zd] is %.50s, not str", i, Py_TYPE(items[i])->tp_name);
+            Py_DECREF(sequence);
+            return NULL;
+        }
+        if (PyUnicode_GET_LENGTH(items[i]) > INT32_MAX) {
+            PyErr_Format(PyExc_ValueError, "texts[%zd] is too long to score", i);
+            Py_DECREF(sequence);
+            return NULL;
+        }
+    }
+    return sequence;
+}
+
+/* ---- construction --------------------------------------------------------------------- */
+
+/* Copies a contiguous buffer of `count` items of `item` bytes (count -1: any) into new memory. */
+static void *copy_buffer(PyObject *object, const char *name, size_t item, char kind, Py_ssize_t *count)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(object, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0)
+        return NULL;
+    const char *format = view.format ? view.format : "B";
+    if (*format == '<' || *format == '=' || *format == '@')
+        format++;
+    int float_format = *format == 'f' || *format == 'd';
+    if ((size_t)view.itemsize != item || (kind == 'f') != float_format) {
+        PyErr_Format(PyExc_TypeError, "%s: expected %s of %zu bytes, got format %s", name,
+                     kind == 'f' ? "floats" : "integers", item, view.format ? view.format : "B");
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    Py_ssize_t items = view.len / view.itemsize;
+    if (*count >= 0 && items != *count) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd items, got %zd", name, *count, items);
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    void *copy = PyMem_Malloc(view.len ? (size_t)view.len : 1);
+    if (copy == NULL)
+        PyErr_NoMemory();
+    else
+        memcpy(copy, view.buf, (size_t)view.len);
+    *count = items;
+    PyBuffer_Release(&view);
+    return copy;
+}
+
+static void scorer_free_memory(Scorer *self)
+{
+    PyMem_Free(self->slots);
+    PyMem_Free(self->records);
+    PyMem_Free(self->word_idf);
+    for (int b = 0; b < BLOCKS; b++)
+        PyMem_Free(self->blocks[b].idf);
+    PyMem_Free(self->bigram_keys);
+    PyMem_Free(self->bigram_ids);
+    PyMem_Free(self->coef);
+    PyMem_Free(self->tally);
+    PyMem_Free(self->repeat);
+    PyMem_Free(self->listed);
+    PyMem_Free(self->chunk_records);
+    PyMem_Free(self->accumulator);
+}
+
+static void scorer_dealloc(Scorer *self)
+{
+    scorer_free_memory(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int reset(Scorer *self)
+{
+    self->filled = self->records_used = self->rows = 0;
+    PyMem_Free(self->slots);
+    self->slots = NULL;
+    self->capacity = 0;
+    return table_resize(self, 1 << 12);
+}
+
+static int scorer_init(Scorer *self, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"n_words", "bigram_keys", "bigram_ids", "word_idf", "char_idf", "handle_idf",
+                            "coef", "columns", "handle_weight", NULL};
+    Py_ssize_t n_words, columns;
+    PyObject *keys, *ids, *word_idf, *idf[BLOCKS], *coef;
+    double handle_weight;
+    if (self->coef != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Scorer is already initialized");
+        return -1;
+    }
+    scorer_free_memory(self); /* what a failed earlier call left */
+    memset((char *)self + sizeof(PyObject), 0, sizeof(Scorer) - sizeof(PyObject));
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nOOOOOOnd", names, &n_words, &keys, &ids, &word_idf,
+                                     &idf[CHARS], &idf[HANDLES], &coef, &columns, &handle_weight))
+        return -1;
+    if (n_words < 0 || columns <= 0) {
+        PyErr_SetString(PyExc_ValueError, "n_words must be at least 0 and columns positive");
+        return -1;
+    }
+    Py_ssize_t words = n_words, widest = n_words, offset = n_words, bigrams = -1;
+    if ((self->word_idf = copy_buffer(word_idf, "word_idf", sizeof(float), 'f', &words)) == NULL)
+        return -1;
+    for (int b = 0; b < BLOCKS; b++) {
+        Block *block = &self->blocks[b];
+        block->size = -1;
+        if ((block->idf = copy_buffer(idf[b], "idf", sizeof(float), 'f', &block->size)) == NULL)
+            return -1;
+        block->offset = offset;
+        block->weight = b == HANDLES ? handle_weight : 1.0;
+        offset += block->size;
+        if (block->size > widest)
+            widest = block->size;
+    }
+    if ((self->bigram_keys = copy_buffer(keys, "bigram_keys", sizeof(int64_t), 'i', &bigrams)) == NULL)
+        return -1;
+    Py_ssize_t bigram_ids = bigrams;
+    if ((self->bigram_ids = copy_buffer(ids, "bigram_ids", sizeof(int32_t), 'i', &bigram_ids)) == NULL)
+        return -1;
+    for (Py_ssize_t i = 0; i < bigrams; i++)
+        if (self->bigram_ids[i] < 0 || self->bigram_ids[i] >= n_words) {
+            PyErr_SetString(PyExc_ValueError, "bigram_ids must be word ids");
+            return -1;
+        }
+    Py_ssize_t weights = offset * columns;
+    if ((self->coef = copy_buffer(coef, "coef", sizeof(float), 'f', &weights)) == NULL)
+        return -1;
+    self->tally = PyMem_Calloc((size_t)widest + 1, sizeof(Tally));
+    self->repeat = PyMem_Calloc((size_t)widest + 1, sizeof(Repeat));
+    self->accumulator = PyMem_Calloc((size_t)columns, sizeof(double));
+    if (self->tally == NULL || self->repeat == NULL || self->accumulator == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (int n = 1; n < G_TABLE; n++)
+        self->g[n] = 1.0 + log((double)n);
+    self->n_words = n_words;
+    self->n_bigrams = bigrams;
+    self->columns = columns;
+    return reset(self);
+}
+
+/* ---- adding analysed chunks ----------------------------------------------------------- */
+
+static PyObject *scorer_missing(Scorer *self, PyObject *texts)
+{
+    PyObject *sequence = texts_sequence(texts);
+    if (sequence == NULL)
+        return NULL;
+    PyObject *found = PyDict_New(), *result = NULL;
+    if (found == NULL)
+        goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence);
+    PyObject **items = PySequence_Fast_ITEMS(sequence);
+    for (Py_ssize_t d = 0; d < n; d++) {
+        PyObject *text = items[d];
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        FOR_EACH_CHUNK(text, kind, data, start, end)
+            uint64_t h = chunk_hash(kind, data, start, end);
+            if (slot_for(self, h, kind, data, start, end - start)->record >= 0)
+                continue;
+            PyObject *chunk = PyUnicode_Substring(text, start, end);
+            if (chunk == NULL || PyDict_SetItem(found, chunk, Py_None) < 0) {
+                Py_XDECREF(chunk);
+                goto done;
+            }
+            Py_DECREF(chunk);
+        END_FOR_EACH_CHUNK
+    }
+    result = PyDict_Keys(found); /* in order of first appearance */
+done:
+    Py_XDECREF(found);
+    Py_DECREF(sequence);
+    return result;
+}
+
+static int reserve_listed(Scorer *self, Py_ssize_t needed)
+{
+    return grow((void **)&self->listed, &self->listed_capacity, needed, sizeof(int32_t));
+}
+
+/* A part's ids (int32 bytes), checked against the vocabulary's size. */
+static const int32_t *part_ids(PyObject *part, Py_ssize_t size, int unknown_allowed, Py_ssize_t number,
+                               Py_ssize_t *count)
+{
+    char *bytes;
+    Py_ssize_t length;
+    if (PyBytes_AsStringAndSize(part, &bytes, &length) < 0)
+        return NULL;
+    if (length % 4) {
+        PyErr_Format(PyExc_ValueError, "part %zd is not int32 ids", number);
+        return NULL;
+    }
+    const int32_t *ids = (const int32_t *)bytes;
+    *count = length / 4;
+    for (Py_ssize_t i = 0; i < *count; i++)
+        if (ids[i] >= size || ids[i] < (unknown_allowed ? -1 : 0)) {
+            PyErr_Format(PyExc_ValueError, "part %zd holds id %d, outside the vocabulary", number, (int)ids[i]);
+            return NULL;
+        }
+    return ids;
+}
+
+static inline void add_weighted(const Scorer *self, Py_ssize_t feature, double value, double *scores)
+{
+    const float *coef = self->coef + feature * self->columns;
+    for (Py_ssize_t k = 0; k < self->columns; k++)
+        scores[k] += value * coef[k];
+}
+
+/* A block's distinct ids with their counts, as (id, count) pairs, and the block's sums for
+ * this chunk alone; returns how many distinct ids. */
+static Py_ssize_t write_pairs(Scorer *self, const Block *block, const int32_t *ids, Py_ssize_t count,
+                              int32_t *pairs, float *sums, double *squares)
+{
+    Py_ssize_t distinct = 0;
+    for (Py_ssize_t i = 0; i < count; i++)
+        if (self->tally[ids[i]].total++ == 0)
+            pairs[2 * distinct++] = ids[i];
+    double *accumulator = self->accumulator, total = 0;
+    memset(accumulator, 0, (size_t)self->columns * sizeof(double));
+    for (Py_ssize_t i = 0; i < distinct; i++) {
+        int32_t id = pairs[2 * i], n = self->tally[id].total;
+        pairs[2 * i + 1] = n;
+        self->tally[id].total = 0;
+        double value = g_of(self, n) * block->idf[id];
+        total += value * value;
+        add_weighted(self, block->offset + id, value, accumulator);
+    }
+    for (Py_ssize_t k = 0; k < self->columns && sums != NULL; k++)
+        sums[k] = (float)accumulator[k];
+    *squares = total;
+    return distinct;
+}
+
+static int add_record(Scorer *self, PyObject *chunk, PyObject *word_part, PyObject *ngram_parts[BLOCKS],
+                      Py_ssize_t number)
+{
+    Py_ssize_t columns = self->columns, words, counts[BLOCKS], length = PyUnicode_GET_LENGTH(chunk);
+    const int32_t *word_ids = part_ids(word_part, self->n_words, 1, number, &words), *ids[BLOCKS];
+    if (word_ids == NULL)
+        return -1;
+    for (int b = 0; b < BLOCKS; b++)
+        if ((ids[b] = part_ids(ngram_parts[b], self->blocks[b].size, 0, number, &counts[b])) == NULL)
+            return -1;
+    /* Room for every id; the record takes only what its distinct ids need. */
+    Py_ssize_t bound = record_size(columns, length, words, counts[CHARS], counts[HANDLES]);
+    if (grow((void **)&self->records, &self->records_capacity, self->records_used + bound, 1) < 0)
+        return -1;
+    Record *record = (Record *)(self->records + self->records_used);
+    memset(record, 0, sizeof(Record));
+    record->length = (int32_t)length;
+    record->words = (int32_t)words;
+    record->ngrams[HANDLES] = counts[HANDLES] > 0; /* settles the layout: handle sums or not */
+    int kind = PyUnicode_KIND(chunk);
+    const void *data = PyUnicode_DATA(chunk);
+    uint32_t *points = record_points(record, columns);
+    for (Py_ssize_t j = 0; j < length; j++)
+        points[j] = PyUnicode_READ(kind, data, j);
+    memcpy(record_words(record, columns), word_ids, (size_t)words * sizeof(int32_t));
+    for (int b = 0; b < BLOCKS; b++) {
+        float *sums = b == CHARS || counts[HANDLES] ? record_sums(record, b, columns) : NULL;
+        Py_ssize_t distinct = write_pairs(self, &self->blocks[b], ids[b], counts[b], record_pairs(record, b, columns),
+                                          sums, &record->squares[b]);
+        record->ngrams[b] = (int32_t)distinct;
+    }
+    self->records_used += record_size(columns, length, words, record->ngrams[CHARS], record->ngrams[HANDLES]);
+    return 0;
+}
+
+static PyObject *scorer_add(Scorer *self, PyObject *args)
+{
+    PyObject *chunks, *words, *parts[BLOCKS];
+    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyList_Type, &chunks, &PyList_Type, &words, &PyList_Type, &parts[CHARS],
+                          &PyList_Type, &parts[HANDLES]))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(chunks);
+    if (PyList_GET_SIZE(words) != n || PyList_GET_SIZE(parts[CHARS]) != n || PyList_GET_SIZE(parts[HANDLES]) != n) {
+        PyErr_SetString(PyExc_ValueError, "one part of each kind per chunk");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *chunk = PyList_GET_ITEM(chunks, i), *ngram_parts[BLOCKS];
+        if (!PyUnicode_Check(chunk) || PyUnicode_GET_LENGTH(chunk) > INT32_MAX) {
+            PyErr_Format(PyExc_TypeError, "chunks[%zd] is not a str", i);
+            return NULL;
+        }
+        if (self->rows >= INT32_MAX - 1) {
+            PyErr_SetString(PyExc_OverflowError, "too many chunks: clear() the scorer");
+            return NULL;
+        }
+        for (int b = 0; b < BLOCKS; b++)
+            ngram_parts[b] = PyList_GET_ITEM(parts[b], i);
+        Py_ssize_t offset = self->records_used;
+        if (add_record(self, chunk, PyList_GET_ITEM(words, i), ngram_parts, i) < 0)
+            return NULL;
+        /* A chunk added twice keeps its latest record. */
+        int kind = PyUnicode_KIND(chunk);
+        const void *data = PyUnicode_DATA(chunk);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(chunk);
+        uint64_t h = chunk_hash(kind, data, 0, length);
+        Slot *slot = slot_for(self, h, kind, data, 0, length);
+        if (slot->record < 0)
+            self->filled++;
+        slot->hash = h;
+        slot->record = offset;
+        self->rows++;
+        if (self->filled * 2 > self->capacity && table_resize(self, self->capacity * 2) < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* ---- scoring -------------------------------------------------------------------------- */
+
+static int32_t bigram_id(const Scorer *self, int64_t key)
+{
+    Py_ssize_t low = 0, high = self->n_bigrams;
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        if (self->bigram_keys[middle] < key)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < self->n_bigrams && self->bigram_keys[low] == key ? self->bigram_ids[low] : -1;
+}
+
+/* Words: unigrams, then bigrams of consecutive known words across the mention's chunks. */
+static int score_words(Scorer *self, Py_ssize_t chunks, double *scores)
+{
+    Py_ssize_t total = 0, distinct = 0, columns = self->columns;
+    for (Py_ssize_t c = 0; c < chunks; c++)
+        total += self->chunk_records[c]->words;
+    if (total == 0)
+        return 0;
+    if (reserve_listed(self, 2 * total) < 0)
+        return -1;
+    int32_t previous = -1;
+    for (Py_ssize_t c = 0; c < chunks; c++) {
+        Record *record = self->chunk_records[c];
+        const int32_t *words = record_words(record, columns);
+        for (int32_t i = 0; i < record->words; i++) {
+            int32_t word = words[i];
+            if (word >= 0 && self->tally[word].total++ == 0)
+                self->listed[distinct++] = word;
+            if (word >= 0 && previous >= 0 && self->n_bigrams) {
+                int32_t pair = bigram_id(self, (int64_t)previous * self->n_words + word);
+                if (pair >= 0 && self->tally[pair].total++ == 0)
+                    self->listed[distinct++] = pair;
+            }
+            previous = word;
+        }
+    }
+    double squares = 0;
+    for (Py_ssize_t i = 0; i < distinct; i++) {
+        int32_t id = self->listed[i];
+        double value = g_of(self, self->tally[id].total) * self->word_idf[id];
+        squares += value * value;
+    }
+    double scale = squares > 0 ? 1.0 / sqrt(squares) : 1.0;
+    for (Py_ssize_t i = 0; i < distinct; i++) {
+        int32_t id = self->listed[i];
+        add_weighted(self, id, g_of(self, self->tally[id].total) * self->word_idf[id] * scale, scores);
+        self->tally[id].total = 0;
+    }
+    return 0;
+}
+
+/* An n-gram block: its chunks' sums, corrected for the n-grams in several of them, whose
+ * g(total count) replaces the chunks' g(count). */
+static int score_ngrams(Scorer *self, int b, Py_ssize_t chunks, double *scores)
+{
+    const Block *block = &self->blocks[b];
+    Py_ssize_t columns = self->columns, repeated = 0, total = 0;
+    for (Py_ssize_t c = 0; c < chunks; c++)
+        total += self->chunk_records[c]->ngrams[b];
+    if (total == 0)
+        return 0;
+    if (reserve_listed(self, total) < 0)
+        return -1;
+    double *sums = self->accumulator, squares = 0;
+    memset(sums, 0, (size_t)columns * sizeof(double));
+    for (Py_ssize_t c = 0; c < chunks; c++) {
+        Record *record = self->chunk_records[c];
+        if (record->ngrams[b] == 0)
+            continue;
+        const float *record_sum = record_sums(record, b, columns);
+        for (Py_ssize_t k = 0; k < columns; k++)
+            sums[k] += record_sum[k];
+        squares += record->squares[b];
+        const int32_t *pairs = record_pairs(record, b, columns);
+        for (int32_t i = 0; i < record->ngrams[b]; i++) {
+            Tally *tally = &self->tally[pairs[2 * i]];
+            tally->total += pairs[2 * i + 1];
+            if (tally->rows++ == 1)
+                self->listed[repeated++] = pairs[2 * i];
+        }
+    }
+    /* Second reading: the repeated n-grams' per-chunk terms; the others are done with. */
+    for (Py_ssize_t c = 0; c < chunks; c++) {
+        Record *record = self->chunk_records[c];
+        const int32_t *pairs = record_pairs(record, b, columns);
+        for (int32_t i = 0; i < record->ngrams[b]; i++) {
+            int32_t id = pairs[2 * i];
+            Tally *tally = &self->tally[id];
+            if (tally->rows == 1) {
+                tally->rows = tally->total = 0;
+            } else if (tally->rows > 1) {
+                double g = g_of(self, pairs[2 * i + 1]);
+                self->repeat[id].g += g;
+                self->repeat[id].g2 += g * g;
+            }
+        }
+    }
+    for (Py_ssize_t i = 0; i < repeated; i++) {
+        int32_t id = self->listed[i];
+        double g = g_of(self, self->tally[id].total), idf = block->idf[id];
+        add_weighted(self, block->offset + id, (g - self->repeat[id].g) * idf, sums);
+        squares += (g * g - self->repeat[id].g2) * idf * idf;
+        self->tally[id].total = self->tally[id].rows = 0;
+        self->repeat[id].g = self->repeat[id].g2 = 0;
+    }
+    double scale = block->weight / (squares > 0 ? sqrt(squares) : 1.0);
+    for (Py_ssize_t k = 0; k < columns; k++)
+        scores[k] += sums[k] * scale;
+    return 0;
+}
+
+static PyObject *scorer_scores(Scorer *self, PyObject *texts)
+{
+    PyObject *sequence = texts_sequence(texts);
+    if (sequence == NULL)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence), columns = self->columns;
+    PyObject **items = PySequence_Fast_ITEMS(sequence);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n * columns * (Py_ssize_t)sizeof(double));
+    if (out == NULL)
+        goto fail;
+    double *scores = (double *)PyBytes_AS_STRING(out);
+    memset(scores, 0, (size_t)(n * columns) * sizeof(double));
+    for (Py_ssize_t d = 0; d < n; d++) {
+        PyObject *text = items[d];
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t chunks = 0;
+        FOR_EACH_CHUNK(text, kind, data, start, end)
+            Slot *slot = slot_for(self, chunk_hash(kind, data, start, end), kind, data, start, end - start);
+            if (slot->record < 0) {
+                PyErr_Format(PyExc_KeyError, "texts[%zd] has a chunk that was never added", d);
+                goto fail;
+            }
+            if (grow((void **)&self->chunk_records, &self->chunk_records_capacity, chunks + 1, sizeof(Record *)) < 0)
+                goto fail;
+            self->chunk_records[chunks++] = (Record *)(self->records + slot->record);
+        END_FOR_EACH_CHUNK
+        double *mention = scores + d * columns;
+        if (score_words(self, chunks, mention) < 0 || score_ngrams(self, CHARS, chunks, mention) < 0 ||
+            score_ngrams(self, HANDLES, chunks, mention) < 0)
+            goto fail;
+    }
+    Py_DECREF(sequence);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(sequence);
+    return NULL;
+}
+
+static PyObject *scorer_clear(Scorer *self, PyObject *Py_UNUSED(ignored))
+{
+    if (reset(self) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static Py_ssize_t scorer_len(Scorer *self)
+{
+    return self->rows;
+}
+
+static PyMethodDef scorer_methods[] = {
+    {"missing", (PyCFunction)scorer_missing, METH_O,
+     "missing(texts) -> the distinct chunks of the texts not added yet, in order of first appearance"},
+    {"add", (PyCFunction)scorer_add, METH_VARARGS,
+     "add(chunks, word_ids, char_ids, handle_ids): each chunk's ids as int32 bytes (word ids -1 when unknown)"},
+    {"scores", (PyCFunction)scorer_scores, METH_O,
+     "scores(texts) -> bytes: float64 decision scores, len(texts) × columns, without the intercept"},
+    {"clear", (PyCFunction)scorer_clear, METH_NOARGS, "forget every chunk"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods scorer_as_sequence = {.sq_length = (lenfunc)scorer_len};
+
+static PyTypeObject ScorerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "complaints.classifier._scorer.Scorer",
+    .tp_basicsize = sizeof(Scorer),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Decision scores of mentions from the analysed chunks they are made of.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)scorer_init,
+    .tp_dealloc = (destructor)scorer_dealloc,
+    .tp_methods = scorer_methods,
+    .tp_as_sequence = &scorer_as_sequence,
+};
+
+static struct PyModuleDef scorer_module = {
+    PyModuleDef_HEAD_INIT, "_scorer", "The classifier's compiled scoring loop (see _scorer.c).", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__scorer(void)
+{
+    if (PyType_Ready(&ScorerType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&scorer_module);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&ScorerType);
+    if (PyModule_AddObject(module, "Scorer", (PyObject *)&ScorerType) < 0) {
+        Py_DECREF(&ScorerType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -1,0 +1,32 @@
+"""Compiles the classifier's scoring loop (complaints/classifier/_scorer.c) in place.
+Run by _venv.sh after installing packages, and by the Dockerfile; it needs a C compiler and
+Python's headers. Without it the classifier still works, on numpy alone, about half as fast."""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from setuptools import Distribution, Extension
+from setuptools.command.build_ext import build_ext
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    source = "complaints/classifier/_scorer.c"
+    extension = Extension("complaints.classifier._scorer", [source], extra_compile_args=["-O2", "-Wall", "-Werror"])
+    distribution = Distribution({"name": "ecoute-scorer", "ext_modules": [extension]})
+    distribution.script_args = []
+    command = build_ext(distribution)
+    command.inplace = True
+    with tempfile.TemporaryDirectory() as scratch:
+        command.build_temp = scratch
+        command.ensure_finalized()
+        command.run()
+
+
+if __name__ == "__main__":
+    import os
+
+    os.chdir(ROOT)
+    sys.exit(main())
