@@ -8,6 +8,10 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
+# The classifier's compiled scoring loop; the compiler is removed once it is built.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && python scripts/build_scorer.py && python -c "import complaints.classifier._scorer" \
+    && apt-get purge -y --auto-remove gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 # collectstatic needs settings but no real secrets or database.
 RUN SECRET_KEY=build-only CREDENTIALS_KEY=YnVpbGQtb25seS1rZXktMDEyMzQ1Njc4OWFiY2RlZmc= \
     ECOUTE_VAR_DIR=/tmp/build python manage.py collectstatic --noinput \

@@ -36,3 +36,15 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>/dev/null || true
 echo "Installing Python packages from $1..."
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1" 2> >(grep -v "is ignored: it is neither" >&2)
+
+# The classifier's compiled scoring loop (about twice as fast as numpy alone). It needs a C
+# compiler and Python's headers; SCORER_BUILT says whether it could be built.
+build_scorer() { .venv/bin/python scripts/build_scorer.py >/dev/null 2>"${TMPDIR:-/tmp}/ecoute-scorer-build.log"; }
+SCORER_BUILT=1
+if ! build_scorer; then
+  apt_install gcc libc6-dev "python3-dev" >/dev/null 2>&1 || true
+  if ! build_scorer; then
+    SCORER_BUILT=0
+    echo "Could not compile the classifier's scoring loop (no C compiler or Python headers?): the classifier will run on numpy alone, about half as fast. Compiler output: ${TMPDIR:-/tmp}/ecoute-scorer-build.log" >&2
+  fi
+fi

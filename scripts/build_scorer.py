@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     source = "complaints/classifier/_scorer.c"
-    extension = Extension("complaints.classifier._scorer", [source], extra_compile_args=["-O2", "-Wall", "-Werror"])
+    extension = Extension("complaints.classifier._scorer", [source], extra_compile_args=["-O2", "-Wall"])
     distribution = Distribution({"name": "ecoute-scorer", "ext_modules": [extension]})
     distribution.script_args = []
     command = build_ext(distribution)

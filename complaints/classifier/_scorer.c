@@ -42,9 +42,25 @@ typedef struct {
 } Record;
 
 typedef struct {
+    uint64_t hash;
+    int32_t start, length, id; /* the n-gram's code points in `points`; id -1: empty slot */
+} GramSlot;
+
+/* An n-gram vocabulary: code points → id, as features.py's dictionaries. */
+typedef struct {
+    GramSlot *slots;
+    Py_ssize_t capacity;
+    uint32_t *points;
+    Py_ssize_t points_used, points_capacity;
+    int low, high;     /* n-gram lengths, as char_wb's ngram_range */
+    int prefix_closed; /* every known n-gram longer than `low` has its prefix known */
+} Grams;
+
+typedef struct {
     float *idf;
     Py_ssize_t size, offset; /* its vocabulary's size; its first row in coef */
     double weight;
+    Grams grams;
 } Block;
 
 typedef struct {
@@ -55,7 +71,13 @@ typedef struct {
     double g, g2; /* for an id in several chunks: the sum of the chunks' g(n) and g(n)² */
 } Repeat;
 
+typedef struct {
+    int64_t key; /* -1: empty slot */
+    int32_t id;
+} BigramSlot;
+
 #define G_TABLE 256
+#define LATIN_END 0x250 /* Latin-1 Supplement and Latin Extended-A/B end here */
 
 typedef struct {
     PyObject_HEAD
@@ -64,20 +86,24 @@ typedef struct {
     char *records;
     Py_ssize_t records_used, records_capacity, rows;
     /* the model */
-    Py_ssize_t n_words, columns, n_bigrams;
-    int64_t *bigram_keys;
-    int32_t *bigram_ids;
+    Py_ssize_t n_words, columns;
+    BigramSlot *bigrams; /* open addressing on first word × n_words + second word */
+    Py_ssize_t bigram_capacity;
     float *word_idf;
     Block blocks[BLOCKS];
+    Grams words, markers; /* unigram → id; lexicon word → 0 (dissatisfaction) or 1 (satisfaction) */
+    int32_t marker_ids[2];
+    uint32_t latin[LATIN_END]; /* a Latin letter → its normalized form (one letter); 0: left to Python */
     float *coef; /* (words + chars + handles) × columns, row-major */
     double g[G_TABLE];
     /* scratch, reused from mention to mention; tallies are zero between uses */
     Tally *tally;
     Repeat *repeat;
-    int32_t *listed;
+    int32_t *listed, *found, *word_scratch;
+    uint32_t *padded;
     Record **chunk_records;
     double *accumulator;
-    Py_ssize_t listed_capacity, chunk_records_capacity;
+    Py_ssize_t listed_capacity, found_capacity, word_scratch_capacity, padded_capacity, chunk_records_capacity;
 } Scorer;
 
 static inline Py_ssize_t sum_blocks(const Record *record) { return record->ngrams[HANDLES] ? 2 : 1; }
@@ -127,6 +153,11 @@ static inline double g_of(const Scorer *self, int32_t n)
     return n < G_TABLE ? self->g[n] : 1.0 + log((double)n);
 }
 
+static inline int ascii_alnum(uint32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 /* ---- the chunk table ------------------------------------------------------------------ */
 
 static uint64_t chunk_hash(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
@@ -141,6 +172,103 @@ static uint64_t chunk_hash(int kind, const void *data, Py_ssize_t start, Py_ssiz
             h = (h ^ PyUnicode_READ(kind, data, i)) * 1099511628211ULL;
     }
     return h ^ (h >> 31);
+}
+
+static uint64_t points_hash(const uint32_t *points, Py_ssize_t length)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < length; i++)
+        h = (h ^ points[i]) * 1099511628211ULL;
+    return h ^ (h >> 31);
+}
+
+/* ---- n-gram vocabularies -------------------------------------------------------------- */
+
+static GramSlot *gram_slot(const Grams *grams, uint64_t h, const uint32_t *points, Py_ssize_t length)
+{
+    size_t mask = (size_t)grams->capacity - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        GramSlot *slot = &grams->slots[i];
+        if (slot->id < 0)
+            return slot;
+        if (slot->hash != h || slot->length != length)
+            continue;
+        const uint32_t *known = grams->points + slot->start;
+        Py_ssize_t j = 0;
+        while (j < length && known[j] == points[j]) /* n-grams are short: no memcmp call */
+            j++;
+        if (j == length)
+            return slot;
+    }
+}
+
+static int grow(void **buffer, Py_ssize_t *capacity, Py_ssize_t needed, size_t item);
+
+/* Fills the vocabulary from a dict {n-gram: id}; ids must be below `size`. */
+static int grams_fill(Grams *grams, PyObject *vocabulary, Py_ssize_t size, int low, int high)
+{
+    if (!PyDict_Check(vocabulary)) {
+        PyErr_SetString(PyExc_TypeError, "an n-gram vocabulary must be a dict");
+        return -1;
+    }
+    if (low < 1 || high < low) {
+        PyErr_SetString(PyExc_ValueError, "n-gram range must be 1 <= low <= high");
+        return -1;
+    }
+    grams->low = low;
+    grams->high = high;
+    grams->capacity = 16;
+    while (grams->capacity < 2 * PyDict_GET_SIZE(vocabulary) + 16)
+        grams->capacity *= 2;
+    grams->slots = PyMem_Malloc((size_t)grams->capacity * sizeof(GramSlot));
+    if (grams->slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < grams->capacity; i++)
+        grams->slots[i].id = -1;
+    PyObject *term, *value;
+    Py_ssize_t position = 0;
+    while (PyDict_Next(vocabulary, &position, &term, &value)) {
+        long id = PyLong_Check(value) ? PyLong_AsLong(value) : -1;
+        if (!PyUnicode_Check(term) || id < 0 || id >= size || PyUnicode_GET_LENGTH(term) > high) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "n-gram vocabulary: str keys no longer than the range, ids within idf");
+            return -1;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(term);
+        if (grow((void **)&grams->points, &grams->points_capacity, grams->points_used + length, sizeof(uint32_t)) < 0)
+            return -1;
+        uint32_t *points = grams->points + grams->points_used;
+        int kind = PyUnicode_KIND(term);
+        const void *data = PyUnicode_DATA(term);
+        for (Py_ssize_t j = 0; j < length; j++)
+            points[j] = PyUnicode_READ(kind, data, j);
+        uint64_t h = points_hash(points, length);
+        GramSlot *slot = gram_slot(grams, h, points, length);
+        if (slot->id < 0) {
+            slot->hash = h;
+            slot->start = (int32_t)grams->points_used;
+            slot->length = (int32_t)length;
+            grams->points_used += length;
+        }
+        slot->id = (int32_t)id;
+    }
+    grams->prefix_closed = 1;
+    for (Py_ssize_t i = 0; i < grams->capacity && grams->prefix_closed; i++) {
+        const GramSlot *slot = &grams->slots[i];
+        if (slot->id >= 0 && slot->length > low) {
+            const uint32_t *points = grams->points + slot->start;
+            grams->prefix_closed = gram_slot(grams, points_hash(points, slot->length - 1), points, slot->length - 1)->id >= 0;
+        }
+    }
+    return 0;
+}
+
+static void grams_free(Grams *grams)
+{
+    PyMem_Free(grams->slots);
+    PyMem_Free(grams->points);
 }
 
 static int same_points(const uint32_t *points, int kind, const void *data, Py_ssize_t start, Py_ssize_t length)
@@ -274,14 +402,20 @@ static void scorer_free_memory(Scorer *self)
     PyMem_Free(self->slots);
     PyMem_Free(self->records);
     PyMem_Free(self->word_idf);
-    for (int b = 0; b < BLOCKS; b++)
+    for (int b = 0; b < BLOCKS; b++) {
         PyMem_Free(self->blocks[b].idf);
-    PyMem_Free(self->bigram_keys);
-    PyMem_Free(self->bigram_ids);
+        grams_free(&self->blocks[b].grams);
+    }
+    PyMem_Free(self->bigrams);
     PyMem_Free(self->coef);
     PyMem_Free(self->tally);
     PyMem_Free(self->repeat);
     PyMem_Free(self->listed);
+    PyMem_Free(self->found);
+    PyMem_Free(self->word_scratch);
+    grams_free(&self->words);
+    grams_free(&self->markers);
+    PyMem_Free(self->padded);
     PyMem_Free(self->chunk_records);
     PyMem_Free(self->accumulator);
 }
@@ -301,33 +435,91 @@ static int reset(Scorer *self)
     return table_resize(self, 1 << 12);
 }
 
+static int fill_bigrams(Scorer *self, const int64_t *keys, const int32_t *ids, Py_ssize_t count, Py_ssize_t n_words)
+{
+    Py_ssize_t capacity = 16;
+    while (capacity < 2 * count + 16)
+        capacity *= 2;
+    self->bigrams = PyMem_Malloc((size_t)capacity * sizeof(BigramSlot));
+    if (self->bigrams == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->bigram_capacity = capacity;
+    for (Py_ssize_t i = 0; i < capacity; i++)
+        self->bigrams[i].key = -1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (ids[i] < 0 || ids[i] >= n_words || keys[i] < 0) {
+            PyErr_SetString(PyExc_ValueError, "bigram_ids must be word ids, bigram_keys at least 0");
+            return -1;
+        }
+        size_t mask = (size_t)capacity - 1, j = (size_t)((uint64_t)keys[i] * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+        while (self->bigrams[j].key >= 0 && self->bigrams[j].key != keys[i])
+            j = (j + 1) & mask;
+        self->bigrams[j].key = keys[i];
+        self->bigrams[j].id = ids[i];
+    }
+    return 0;
+}
+
+/* The Latin letters a plain chunk may hold, each with its one-letter normalized form. */
+static int fill_latin(Scorer *self, PyObject *latin)
+{
+    PyObject *letter, *form;
+    Py_ssize_t position = 0;
+    while (PyDict_Next(latin, &position, &letter, &form)) {
+        if (!PyUnicode_Check(letter) || !PyUnicode_Check(form) || PyUnicode_GET_LENGTH(letter) != 1 ||
+            PyUnicode_GET_LENGTH(form) != 1 || PyUnicode_READ_CHAR(letter, 0) < 128 ||
+            PyUnicode_READ_CHAR(letter, 0) >= LATIN_END || (PyUnicode_READ_CHAR(form, 0) < 128 && !ascii_alnum(PyUnicode_READ_CHAR(form, 0)))) {
+            PyErr_SetString(PyExc_ValueError, "latin: one Latin letter (U+0080 to U+024F) → one letter");
+            return -1;
+        }
+        self->latin[PyUnicode_READ_CHAR(letter, 0)] = PyUnicode_READ_CHAR(form, 0);
+    }
+    return 0;
+}
+
 static int scorer_init(Scorer *self, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"n_words", "bigram_keys", "bigram_ids", "word_idf", "char_idf", "handle_idf",
-                            "coef", "columns", "handle_weight", NULL};
+                            "coef", "columns", "handle_weight", "chars", "char_range", "handles", "handle_range", "words", "markers",
+                            "marker_ids", "latin", NULL};
     Py_ssize_t n_words, columns;
-    PyObject *keys, *ids, *word_idf, *idf[BLOCKS], *coef;
+    PyObject *keys, *ids, *word_idf, *idf[BLOCKS], *coef, *vocabulary[BLOCKS], *words, *markers, *latin;
     double handle_weight;
+    int low[BLOCKS], high[BLOCKS];
     if (self->coef != NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Scorer is already initialized");
         return -1;
     }
     scorer_free_memory(self); /* what a failed earlier call left */
     memset((char *)self + sizeof(PyObject), 0, sizeof(Scorer) - sizeof(PyObject));
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nOOOOOOnd", names, &n_words, &keys, &ids, &word_idf,
-                                     &idf[CHARS], &idf[HANDLES], &coef, &columns, &handle_weight))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "nOOOOOOndO(ii)O(ii)OO(ii)O!", names, &n_words, &keys, &ids, &word_idf,
+                                     &idf[CHARS], &idf[HANDLES], &coef, &columns, &handle_weight, &vocabulary[CHARS],
+                                     &low[CHARS], &high[CHARS], &vocabulary[HANDLES], &low[HANDLES], &high[HANDLES], &words, &markers,
+                                     &self->marker_ids[0], &self->marker_ids[1], &PyDict_Type, &latin))
         return -1;
     if (n_words < 0 || columns <= 0) {
         PyErr_SetString(PyExc_ValueError, "n_words must be at least 0 and columns positive");
         return -1;
     }
-    Py_ssize_t words = n_words, widest = n_words, offset = n_words, bigrams = -1;
-    if ((self->word_idf = copy_buffer(word_idf, "word_idf", sizeof(float), 'f', &words)) == NULL)
+    Py_ssize_t word_count = n_words, widest = n_words, offset = n_words, bigrams = -1;
+    if ((self->word_idf = copy_buffer(word_idf, "word_idf", sizeof(float), 'f', &word_count)) == NULL)
         return -1;
+    if (grams_fill(&self->words, words, n_words, 1, INT32_MAX) < 0 || grams_fill(&self->markers, markers, 2, 1, INT32_MAX) < 0)
+        return -1;
+    if (fill_latin(self, latin) < 0)
+        return -1;
+    if (self->marker_ids[0] < -1 || self->marker_ids[0] >= n_words || self->marker_ids[1] < -1 || self->marker_ids[1] >= n_words) {
+        PyErr_SetString(PyExc_ValueError, "marker_ids must be word ids or -1");
+        return -1;
+    }
     for (int b = 0; b < BLOCKS; b++) {
         Block *block = &self->blocks[b];
         block->size = -1;
         if ((block->idf = copy_buffer(idf[b], "idf", sizeof(float), 'f', &block->size)) == NULL)
+            return -1;
+        if (grams_fill(&block->grams, vocabulary[b], block->size, low[b], high[b]) < 0)
             return -1;
         block->offset = offset;
         block->weight = b == HANDLES ? handle_weight : 1.0;
@@ -335,16 +527,16 @@ static int scorer_init(Scorer *self, PyObject *args, PyObject *kwargs)
         if (block->size > widest)
             widest = block->size;
     }
-    if ((self->bigram_keys = copy_buffer(keys, "bigram_keys", sizeof(int64_t), 'i', &bigrams)) == NULL)
+    int64_t *bigram_keys = copy_buffer(keys, "bigram_keys", sizeof(int64_t), 'i', &bigrams);
+    if (bigram_keys == NULL)
         return -1;
-    Py_ssize_t bigram_ids = bigrams;
-    if ((self->bigram_ids = copy_buffer(ids, "bigram_ids", sizeof(int32_t), 'i', &bigram_ids)) == NULL)
+    Py_ssize_t bigram_count = bigrams;
+    int32_t *bigram_ids = copy_buffer(ids, "bigram_ids", sizeof(int32_t), 'i', &bigram_count);
+    int filled = bigram_ids != NULL && fill_bigrams(self, bigram_keys, bigram_ids, bigrams, n_words) == 0;
+    PyMem_Free(bigram_keys);
+    PyMem_Free(bigram_ids);
+    if (!filled)
         return -1;
-    for (Py_ssize_t i = 0; i < bigrams; i++)
-        if (self->bigram_ids[i] < 0 || self->bigram_ids[i] >= n_words) {
-            PyErr_SetString(PyExc_ValueError, "bigram_ids must be word ids");
-            return -1;
-        }
     Py_ssize_t weights = offset * columns;
     if ((self->coef = copy_buffer(coef, "coef", sizeof(float), 'f', &weights)) == NULL)
         return -1;
@@ -358,45 +550,11 @@ static int scorer_init(Scorer *self, PyObject *args, PyObject *kwargs)
     for (int n = 1; n < G_TABLE; n++)
         self->g[n] = 1.0 + log((double)n);
     self->n_words = n_words;
-    self->n_bigrams = bigrams;
     self->columns = columns;
     return reset(self);
 }
 
 /* ---- adding analysed chunks ----------------------------------------------------------- */
-
-static PyObject *scorer_missing(Scorer *self, PyObject *texts)
-{
-    PyObject *sequence = texts_sequence(texts);
-    if (sequence == NULL)
-        return NULL;
-    PyObject *found = PyDict_New(), *result = NULL;
-    if (found == NULL)
-        goto done;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence);
-    PyObject **items = PySequence_Fast_ITEMS(sequence);
-    for (Py_ssize_t d = 0; d < n; d++) {
-        PyObject *text = items[d];
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        FOR_EACH_CHUNK(text, kind, data, start, end)
-            uint64_t h = chunk_hash(kind, data, start, end);
-            if (slot_for(self, h, kind, data, start, end - start)->record >= 0)
-                continue;
-            PyObject *chunk = PyUnicode_Substring(text, start, end);
-            if (chunk == NULL || PyDict_SetItem(found, chunk, Py_None) < 0) {
-                Py_XDECREF(chunk);
-                goto done;
-            }
-            Py_DECREF(chunk);
-        END_FOR_EACH_CHUNK
-    }
-    result = PyDict_Keys(found); /* in order of first appearance */
-done:
-    Py_XDECREF(found);
-    Py_DECREF(sequence);
-    return result;
-}
 
 static int reserve_listed(Scorer *self, Py_ssize_t needed)
 {
@@ -457,39 +615,274 @@ static Py_ssize_t write_pairs(Scorer *self, const Block *block, const int32_t *i
     return distinct;
 }
 
-static int add_record(Scorer *self, PyObject *chunk, PyObject *word_part, PyObject *ngram_parts[BLOCKS],
-                      Py_ssize_t number)
+/* Appends to self->found (from `used` on) the known n-gram ids of one word already padded
+ * with a space on both sides (scikit-learn's char_wb); returns how many, or -1. An unknown
+ * n-gram ends the search from its position when the vocabulary keeps every known n-gram's
+ * prefix (so no longer n-gram there can be known). */
+static Py_ssize_t cut_word(Scorer *self, const Grams *grams, const uint32_t *padded, Py_ssize_t size, Py_ssize_t used)
 {
-    Py_ssize_t columns = self->columns, words, counts[BLOCKS], length = PyUnicode_GET_LENGTH(chunk);
-    const int32_t *word_ids = part_ids(word_part, self->n_words, 1, number, &words), *ids[BLOCKS];
-    if (word_ids == NULL)
+    if (grow((void **)&self->found, &self->found_capacity, used + (Py_ssize_t)grams->high * size + 1, sizeof(int32_t)) < 0)
         return -1;
-    for (int b = 0; b < BLOCKS; b++)
-        if ((ids[b] = part_ids(ngram_parts[b], self->blocks[b].size, 0, number, &counts[b])) == NULL)
+    if (size < grams->low) { /* char_wb keeps a short padded word whole */
+        GramSlot *slot = gram_slot(grams, points_hash(padded, size), padded, size);
+        if (slot->id >= 0)
+            self->found[used] = slot->id;
+        return slot->id >= 0;
+    }
+    Py_ssize_t found = 0;
+    for (Py_ssize_t i = 0; i + grams->low <= size; i++) {
+        uint64_t h = 1469598103934665603ULL;
+        for (Py_ssize_t n = 1; n <= grams->high && i + n <= size; n++) {
+            h = (h ^ padded[i + n - 1]) * 1099511628211ULL; /* points_hash, one code point further */
+            if (n < grams->low)
+                continue;
+            GramSlot *slot = gram_slot(grams, h ^ (h >> 31), padded + i, n);
+            if (slot->id >= 0)
+                self->found[used + found++] = slot->id;
+            else if (grams->prefix_closed)
+                break;
+        }
+    }
+    return found;
+}
+
+/* cut_word for each whitespace-separated word of `text`. */
+static Py_ssize_t cut_ngrams(Scorer *self, const Grams *grams, PyObject *text, Py_ssize_t used)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "n-gram text must be a str");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t found = 0;
+    FOR_EACH_CHUNK(text, kind, data, start, end)
+        Py_ssize_t size = end - start + 2;
+        if (grow((void **)&self->padded, &self->padded_capacity, size, sizeof(uint32_t)) < 0)
             return -1;
+        self->padded[0] = self->padded[size - 1] = ' ';
+        for (Py_ssize_t j = start; j < end; j++)
+            self->padded[j - start + 1] = PyUnicode_READ(kind, data, j);
+        Py_ssize_t cut = cut_word(self, grams, self->padded, size, used + found);
+        if (cut < 0)
+            return -1;
+        found += cut;
+    END_FOR_EACH_CHUNK
+    return found;
+}
+
+/* Stores a chunk's record — its word ids, and the n-gram ids in self->found (`counts[CHARS]`
+ * character ones, then the handles') — and points the chunk table at it. */
+static int store_chunk(Scorer *self, int kind, const void *data, Py_ssize_t start, Py_ssize_t length,
+                       const int32_t *word_ids, Py_ssize_t words, const Py_ssize_t counts[BLOCKS])
+{
+    Py_ssize_t columns = self->columns;
+    if (self->rows >= INT32_MAX - 1) {
+        PyErr_SetString(PyExc_OverflowError, "too many chunks: clear() the scorer");
+        return -1;
+    }
     /* Room for every id; the record takes only what its distinct ids need. */
     Py_ssize_t bound = record_size(columns, length, words, counts[CHARS], counts[HANDLES]);
     if (grow((void **)&self->records, &self->records_capacity, self->records_used + bound, 1) < 0)
         return -1;
-    Record *record = (Record *)(self->records + self->records_used);
+    Py_ssize_t offset = self->records_used;
+    Record *record = (Record *)(self->records + offset);
     memset(record, 0, sizeof(Record));
     record->length = (int32_t)length;
     record->words = (int32_t)words;
     record->ngrams[HANDLES] = counts[HANDLES] > 0; /* settles the layout: handle sums or not */
-    int kind = PyUnicode_KIND(chunk);
-    const void *data = PyUnicode_DATA(chunk);
     uint32_t *points = record_points(record, columns);
     for (Py_ssize_t j = 0; j < length; j++)
-        points[j] = PyUnicode_READ(kind, data, j);
+        points[j] = PyUnicode_READ(kind, data, start + j);
     memcpy(record_words(record, columns), word_ids, (size_t)words * sizeof(int32_t));
+    const int32_t *ids[BLOCKS] = {self->found, self->found + counts[CHARS]};
     for (int b = 0; b < BLOCKS; b++) {
         float *sums = b == CHARS || counts[HANDLES] ? record_sums(record, b, columns) : NULL;
-        Py_ssize_t distinct = write_pairs(self, &self->blocks[b], ids[b], counts[b], record_pairs(record, b, columns),
-                                          sums, &record->squares[b]);
-        record->ngrams[b] = (int32_t)distinct;
+        record->ngrams[b] = (int32_t)write_pairs(self, &self->blocks[b], ids[b], counts[b],
+                                                 record_pairs(record, b, columns), sums, &record->squares[b]);
     }
     self->records_used += record_size(columns, length, words, record->ngrams[CHARS], record->ngrams[HANDLES]);
+    /* A chunk added twice keeps its latest record. */
+    uint64_t h = chunk_hash(kind, data, start, start + length);
+    Slot *slot = slot_for(self, h, kind, data, start, length);
+    if (slot->record < 0)
+        self->filled++;
+    slot->hash = h;
+    slot->record = offset;
+    self->rows++;
+    if (self->filled * 2 > self->capacity && table_resize(self, self->capacity * 2) < 0)
+        return -1;
     return 0;
+}
+
+/* ---- plain chunks, analysed here ------------------------------------------------------ */
+
+static inline int plain_punctuation(uint32_t c)
+{
+    return c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '-';
+}
+
+/* In a plain chunk's normalized form, every character but that punctuation and dots is a
+ * word character (\w): ASCII letters and digits, and the Latin letters the table maps to. */
+static inline int word_char(uint32_t c)
+{
+    return ascii_alnum(c) || c >= 128;
+}
+
+typedef struct {
+    Py_ssize_t core; /* the normalized form's length before the tail, in self->padded + 1 */
+    int tail;        /* 0: no ! or ? at the end; 1: one, kept on the word; 2: a run, a word of its own */
+    uint32_t marks[2];
+} PlainForm;
+
+/* Whether the chunk is plain — letters (ASCII, or Latin ones that `latin` maps), digits,
+ * , ; : ( ) - and single dots not first, then maybe a run of ! and ? — and then its form as
+ * text.normalize gives it: lower case, accents folded, runs of three or more same letter
+ * cut to two, a run of ! and ? made a word of two ("!!", "??" or "?!"). A chunk with "www."
+ * (a link), an ellipsis, an apostrophe, @, # or anything else is left to Python. */
+static int plain_form(Scorer *self, int kind, const void *data, Py_ssize_t start, Py_ssize_t end, PlainForm *plain)
+{
+    Py_ssize_t stop = end;
+    int bang = 0, question = 0;
+    for (uint32_t c; stop > start && ((c = PyUnicode_READ(kind, data, stop - 1)) == '!' || c == '?'); stop--) {
+        bang |= c == '!';
+        question |= c == '?';
+    }
+    if (grow((void **)&self->padded, &self->padded_capacity, stop - start + 3, sizeof(uint32_t)) < 0)
+        return -1;
+    uint32_t *form = self->padded + 1, previous = 0, w[3] = {0, 0, 0}; /* w: the last letters, before merging */
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = start; i < stop; previous = PyUnicode_READ(kind, data, i), i++) {
+        uint32_t c = PyUnicode_READ(kind, data, i), out;
+        if (c == '.') {
+            if (i == start || previous == '.' || (w[0] == 'w' && w[1] == 'w' && w[2] == 'w'))
+                return 0; /* an ellipsis, or "www." (a link), as normalize sees them before merging */
+            out = c;
+        } else if (c < 128) {
+            if (!ascii_alnum(c) && !plain_punctuation(c))
+                return 0;
+            out = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        } else if (c < LATIN_END && self->latin[c]) {
+            out = self->latin[c];
+        } else {
+            return 0;
+        }
+        w[0] = w[1], w[1] = w[2], w[2] = out;
+        if (!(m >= 2 && word_char(out) && form[m - 1] == out && form[m - 2] == out))
+            form[m++] = out;
+    }
+    plain->core = m;
+    plain->tail = end - stop == 0 ? 0 : end - stop == 1 ? 1 : 2;
+    if (plain->tail == 1)
+        plain->marks[0] = PyUnicode_READ(kind, data, stop);
+    else if (plain->tail == 2) {
+        plain->marks[0] = bang && question ? '?' : bang ? '!' : '?';
+        plain->marks[1] = bang && question ? '!' : plain->marks[0];
+    }
+    return 1;
+}
+
+static inline int32_t word_id(const Grams *table, const uint32_t *points, Py_ssize_t length)
+{
+    return gram_slot(table, points_hash(points, length), points, length)->id;
+}
+
+/* Analyses and stores one plain chunk: its tokens (runs of word characters, then the tail
+ * of ! and ?), their lexicon markers after them, its character n-grams. 0 when the chunk
+ * isn't plain. */
+static int add_plain_chunk(Scorer *self, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    PlainForm plain;
+    int found = plain_form(self, kind, data, start, end, &plain);
+    if (found <= 0)
+        return found;
+    Py_ssize_t length = plain.core, words = 0;
+    if (grow((void **)&self->word_scratch, &self->word_scratch_capacity, 2 * length + 3, sizeof(int32_t)) < 0)
+        return -1;
+    const uint32_t *form = self->padded + 1;
+    int32_t *ids = self->word_scratch;
+    for (Py_ssize_t i = 0; i < length;) { /* the tokens' ids */
+        if (!word_char(form[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i;
+        while (j < length && word_char(form[j]))
+            j++;
+        ids[words++] = word_id(&self->words, form + i, j - i);
+        i = j;
+    }
+    Py_ssize_t tokens = words;
+    if (plain.tail)
+        ids[words++] = word_id(&self->words, plain.marks, plain.tail);
+    for (Py_ssize_t i = 0, t = 0; t < tokens; t++) { /* then the words' markers, in order */
+        while (!word_char(form[i]))
+            i++;
+        Py_ssize_t j = i;
+        while (j < length && word_char(form[j]))
+            j++;
+        int32_t marker = word_id(&self->markers, form + i, j - i);
+        if (marker >= 0)
+            ids[words++] = self->marker_ids[marker];
+        i = j;
+    }
+    /* Character n-grams of the form's words: the core, with a lone ! or ? on it, and a run's word apart. */
+    Py_ssize_t counts[BLOCKS] = {0, 0}, cut = 0;
+    if (plain.tail == 1)
+        self->padded[1 + length++] = plain.marks[0];
+    self->padded[0] = self->padded[1 + length] = ' ';
+    if (length > 0 && (cut = cut_word(self, &self->blocks[CHARS].grams, self->padded, length + 2, 0)) < 0)
+        return -1;
+    counts[CHARS] = cut;
+    if (plain.tail == 2) {
+        uint32_t run[4] = {' ', plain.marks[0], plain.marks[1], ' '};
+        if ((cut = cut_word(self, &self->blocks[CHARS].grams, run, 4, counts[CHARS])) < 0)
+            return -1;
+        counts[CHARS] += cut;
+    }
+    if (store_chunk(self, kind, data, start, end - start, ids, words, counts) < 0)
+        return -1;
+    return 1;
+}
+
+/* ---- adding chunks -------------------------------------------------------------------- */
+
+static PyObject *scorer_add_plain(Scorer *self, PyObject *texts)
+{
+    PyObject *sequence = texts_sequence(texts);
+    if (sequence == NULL)
+        return NULL;
+    PyObject *others = PyDict_New(), *result = NULL;
+    if (others == NULL)
+        goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence);
+    PyObject **items = PySequence_Fast_ITEMS(sequence);
+    for (Py_ssize_t d = 0; d < n; d++) {
+        PyObject *text = items[d];
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        FOR_EACH_CHUNK(text, kind, data, start, end)
+            uint64_t h = chunk_hash(kind, data, start, end);
+            if (slot_for(self, h, kind, data, start, end - start)->record >= 0)
+                continue;
+            int plain = add_plain_chunk(self, kind, data, start, end);
+            if (plain < 0)
+                goto done;
+            if (plain)
+                continue;
+            PyObject *chunk = PyUnicode_Substring(text, start, end);
+            if (chunk == NULL || PyDict_SetItem(others, chunk, Py_None) < 0) {
+                Py_XDECREF(chunk);
+                goto done;
+            }
+            Py_DECREF(chunk);
+        END_FOR_EACH_CHUNK
+    }
+    result = PyDict_Keys(others); /* in order of first appearance */
+done:
+    Py_XDECREF(others);
+    Py_DECREF(sequence);
+    return result;
 }
 
 static PyObject *scorer_add(Scorer *self, PyObject *args)
@@ -504,32 +897,22 @@ static PyObject *scorer_add(Scorer *self, PyObject *args)
         return NULL;
     }
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *chunk = PyList_GET_ITEM(chunks, i), *ngram_parts[BLOCKS];
+        PyObject *chunk = PyList_GET_ITEM(chunks, i);
         if (!PyUnicode_Check(chunk) || PyUnicode_GET_LENGTH(chunk) > INT32_MAX) {
             PyErr_Format(PyExc_TypeError, "chunks[%zd] is not a str", i);
             return NULL;
         }
-        if (self->rows >= INT32_MAX - 1) {
-            PyErr_SetString(PyExc_OverflowError, "too many chunks: clear() the scorer");
+        Py_ssize_t word_count, counts[BLOCKS], used = 0;
+        const int32_t *word_ids = part_ids(PyList_GET_ITEM(words, i), self->n_words, 1, i, &word_count);
+        if (word_ids == NULL)
             return NULL;
+        for (int b = 0; b < BLOCKS; b++) {
+            if ((counts[b] = cut_ngrams(self, &self->blocks[b].grams, PyList_GET_ITEM(parts[b], i), used)) < 0)
+                return NULL;
+            used += counts[b];
         }
-        for (int b = 0; b < BLOCKS; b++)
-            ngram_parts[b] = PyList_GET_ITEM(parts[b], i);
-        Py_ssize_t offset = self->records_used;
-        if (add_record(self, chunk, PyList_GET_ITEM(words, i), ngram_parts, i) < 0)
-            return NULL;
-        /* A chunk added twice keeps its latest record. */
-        int kind = PyUnicode_KIND(chunk);
-        const void *data = PyUnicode_DATA(chunk);
-        Py_ssize_t length = PyUnicode_GET_LENGTH(chunk);
-        uint64_t h = chunk_hash(kind, data, 0, length);
-        Slot *slot = slot_for(self, h, kind, data, 0, length);
-        if (slot->record < 0)
-            self->filled++;
-        slot->hash = h;
-        slot->record = offset;
-        self->rows++;
-        if (self->filled * 2 > self->capacity && table_resize(self, self->capacity * 2) < 0)
+        if (store_chunk(self, PyUnicode_KIND(chunk), PyUnicode_DATA(chunk), 0, PyUnicode_GET_LENGTH(chunk), word_ids,
+                        word_count, counts) < 0)
             return NULL;
     }
     Py_RETURN_NONE;
@@ -539,15 +922,13 @@ static PyObject *scorer_add(Scorer *self, PyObject *args)
 
 static int32_t bigram_id(const Scorer *self, int64_t key)
 {
-    Py_ssize_t low = 0, high = self->n_bigrams;
-    while (low < high) {
-        Py_ssize_t middle = low + (high - low) / 2;
-        if (self->bigram_keys[middle] < key)
-            low = middle + 1;
-        else
-            high = middle;
+    size_t mask = (size_t)self->bigram_capacity - 1, j = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+    for (;; j = (j + 1) & mask) {
+        if (self->bigrams[j].key == key)
+            return self->bigrams[j].id;
+        if (self->bigrams[j].key < 0)
+            return -1;
     }
-    return low < self->n_bigrams && self->bigram_keys[low] == key ? self->bigram_ids[low] : -1;
 }
 
 /* Words: unigrams, then bigrams of consecutive known words across the mention's chunks. */
@@ -568,7 +949,7 @@ static int score_words(Scorer *self, Py_ssize_t chunks, double *scores)
             int32_t word = words[i];
             if (word >= 0 && self->tally[word].total++ == 0)
                 self->listed[distinct++] = word;
-            if (word >= 0 && previous >= 0 && self->n_bigrams) {
+            if (word >= 0 && previous >= 0) {
                 int32_t pair = bigram_id(self, (int64_t)previous * self->n_words + word);
                 if (pair >= 0 && self->tally[pair].total++ == 0)
                     self->listed[distinct++] = pair;
@@ -704,10 +1085,12 @@ static Py_ssize_t scorer_len(Scorer *self)
 }
 
 static PyMethodDef scorer_methods[] = {
-    {"missing", (PyCFunction)scorer_missing, METH_O,
-     "missing(texts) -> the distinct chunks of the texts not added yet, in order of first appearance"},
+    {"add_plain", (PyCFunction)scorer_add_plain, METH_O,
+     "add_plain(texts) -> adds the texts' new plain chunks, and returns the other new ones for Python to\n"
+     "analyse: distinct, in order of first appearance"},
     {"add", (PyCFunction)scorer_add, METH_VARARGS,
-     "add(chunks, word_ids, char_ids, handle_ids): each chunk's ids as int32 bytes (word ids -1 when unknown)"},
+     "add(chunks, word_ids, forms, handles): per chunk, its word ids as int32 bytes (-1 when unknown), its\n"
+     "normalized form (cut into character n-grams) and the names it is addressed to, space-separated"},
     {"scores", (PyCFunction)scorer_scores, METH_O,
      "scores(texts) -> bytes: float64 decision scores, len(texts) × columns, without the intercept"},
     {"clear", (PyCFunction)scorer_clear, METH_NOARGS, "forget every chunk"},
@@ -741,7 +1124,8 @@ PyMODINIT_FUNC PyInit__scorer(void)
     if (module == NULL)
         return NULL;
     Py_INCREF(&ScorerType);
-    if (PyModule_AddObject(module, "Scorer", (PyObject *)&ScorerType) < 0) {
+    /* LAYOUT: the Scorer's arguments and methods; fast_scoring.py ignores a module built from another. */
+    if (PyModule_AddIntConstant(module, "LAYOUT", 1) < 0 || PyModule_AddObject(module, "Scorer", (PyObject *)&ScorerType) < 0) {
         Py_DECREF(&ScorerType);
         Py_DECREF(module);
         return NULL;

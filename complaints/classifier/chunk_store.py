@@ -51,7 +51,8 @@ class ChunkStore:
 
     def __init__(self):
         self.rows: dict[str, int] = {}
-        self.forms: dict[str, tuple[bytes, bytes]] = {}
+        self.forms: dict[str, bytes] = {}  # normalized form → word ids
+        self.form_grams: dict[str, bytes] = {}  # normalized form → character n-gram ids
         self.words, self.chars, self.handles = IdTable(), IdTable(), IdTable()
 
     def __len__(self) -> int:

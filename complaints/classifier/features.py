@@ -164,27 +164,34 @@ class MentionFeatures:
             return [_known_ngrams(words, vocabulary, span) for words in groups]
         return index.ids_of(groups)
 
-    def _parts(self, chunks: list[str], forms: dict) -> list[tuple[bytes, bytes, bytes]]:
-        """Each new chunk's word ids (-1 when unknown), character n-gram ids and handle n-gram
-        ids, as int32 bytes. The normalized form's part is kept in `forms` for the other raw
-        chunks that share it; the handle's part depends on the raw chunk. New forms are cut
-        into n-grams all together."""
+    def chunk_words(self, chunks: list[str], forms: dict) -> tuple[list[str], list[bytes], list[list[str]]]:
+        """Each new chunk's normalized form, its word ids as int32 bytes (-1 when unknown) and
+        the @handles it is addressed to. A form's word ids are kept in `forms` for the other
+        raw chunks that share it; the handles depend on the raw chunk."""
         lexicon = "handles_" in self.__dict__  # absent from models trained before the lexicon
         normalized = list(map(chunk_normalize, chunks))
-        fresh = [form for form in dict.fromkeys(normalized) if form not in forms]
-        grams = self._ngram_ids("chars_", self.char_range, [form.split() for form in fresh])
-        for form, form_grams in zip(fresh, grams):
-            found = [form] if form.isalnum() else tokens(form)  # a lone word is its own token
-            word_ids = array("i", map(self.unigrams_.get, found + word_markers(found) if lexicon else found, repeat(-1)))
-            forms[form] = (word_ids.tobytes(), form_grams)
-        parts = [(*forms[form], b"") for form in normalized]
-        addressed = [(number, *addressees(chunk)) for number, chunk in enumerate(chunks) if lexicon and "@" in chunk]
-        handle_grams = self._ngram_ids("handles_", HANDLE_RANGE, [names for *_, names in addressed])
-        for (number, support, _), chunk_handle_grams in zip(addressed, handle_grams):
-            word_ids, form_grams, _ = parts[number]
-            support_ids = array("i", map(self.unigrams_.get, support, repeat(-1))).tobytes()
-            parts[number] = (word_ids + support_ids, form_grams, chunk_handle_grams)
-        return parts
+        for form in dict.fromkeys(normalized):
+            if form not in forms:
+                found = [form] if form.isalnum() else tokens(form)  # a lone word is its own token
+                words = found + word_markers(found) if lexicon else found
+                forms[form] = array("i", map(self.unigrams_.get, words, repeat(-1))).tobytes()
+        word_ids = list(map(forms.__getitem__, normalized))
+        names: list[list[str]] = [[] for _ in chunks]
+        for number, chunk in enumerate(chunks):
+            if lexicon and "@" in chunk:
+                support, names[number] = addressees(chunk)
+                word_ids[number] += array("i", map(self.unigrams_.get, support, repeat(-1))).tobytes()
+        return normalized, word_ids, names
+
+    def _parts(self, chunks: list[str], store: ChunkStore) -> list[tuple[bytes, bytes, bytes]]:
+        """Each new chunk's word ids, character n-gram ids and handle n-gram ids, as int32
+        bytes. A form's n-grams are kept in the store; new forms are cut all together."""
+        normalized, word_ids, names = self.chunk_words(chunks, store.forms)
+        fresh = [form for form in dict.fromkeys(normalized) if form not in store.form_grams]
+        store.form_grams.update(zip(fresh, self._ngram_ids("chars_", self.char_range, [f.split() for f in fresh])))
+        addressed = [number for number, chunk_names in enumerate(names) if chunk_names]
+        handle_grams = dict(zip(addressed, self._ngram_ids("handles_", HANDLE_RANGE, [names[n] for n in addressed])))
+        return [(word_ids[n], store.form_grams[form], handle_grams.get(n, b"")) for n, form in enumerate(normalized)]
 
     def transform(self, texts):
         return sp.hstack(self.blocks(texts), format="csr")
@@ -208,7 +215,7 @@ class MentionFeatures:
         if None in sequence:
             missing = [number for number, row in enumerate(sequence) if row is None]
             new = list(dict.fromkeys(map(flat.__getitem__, missing)))
-            store.add(new, self._parts(new, store.forms))
+            store.add(new, self._parts(new, store))
             for number in missing:
                 sequence[number] = store.rows[flat[number]]
         chunk_ptr = np.concatenate([[0], np.cumsum(np.fromiter(map(len, split), dtype=np.int64, count=len(split)))])

@@ -65,3 +65,13 @@ def test_a_bad_heldout_line_is_named_by_its_number(pipeline, tmp_path, bad, mess
 def test_the_command_says_when_the_heldout_file_is_missing(tmp_path):
     with pytest.raises(CommandError, match="No held-out file at"):
         call_command("bench", "classifier", "--heldout", str(tmp_path / "absent.jsonl"))
+
+
+def test_throughput_is_measured_on_the_compiled_loop_and_on_numpy_alone(pipeline):
+    from complaints.bench import _throughput
+
+    texts = [f"{e.text} #{n}" for n, e in enumerate(corpus_examples(MINI.parent) * 3)]
+    result = _throughput(pipeline, texts, warm_up=40, batch=25)
+    assert result["scorer"] == "compiled" and result["throughput_mentions"] == len(set(texts)) - 40
+    assert result["mentions_per_s"] > 0 and result["mentions_per_s_numpy"] > 0 and result["compiled_over_numpy"] > 0
+    assert "_fast" not in pipeline.__dict__  # the measured cache is not left behind
