@@ -46,7 +46,15 @@ typedef struct {
     int32_t start, length, id; /* the n-gram's code points in `points`; id -1: empty slot */
 } GramSlot;
 
-/* An n-gram vocabulary: code points → id, as features.py's dictionaries. */
+typedef struct {
+    uint64_t key; /* 0: empty slot */
+    int32_t id;
+} PackedSlot;
+
+/* An n-gram vocabulary: code points → id, as features.py's dictionaries. A character
+ * n-gram vocabulary is also packed, as ngram_index.py does it: each of its characters gets
+ * a digit (1…A) and an n-gram is the number its digits spell in base A + 1, exact whatever
+ * its length, so a lookup is one probe of a small table, with no characters to compare. */
 typedef struct {
     GramSlot *slots;
     Py_ssize_t capacity;
@@ -54,6 +62,12 @@ typedef struct {
     Py_ssize_t points_used, points_capacity;
     int low, high;     /* n-gram lengths, as char_wb's ngram_range */
     int prefix_closed; /* every known n-gram longer than `low` has its prefix known */
+    PackedSlot *packed; /* NULL when the numbers wouldn't fit in 63 bits */
+    Py_ssize_t packed_capacity;
+    uint64_t base;
+    uint16_t *digits;   /* code point below 0x10000 → digit, 0 when in no n-gram */
+    uint32_t *astral;   /* the alphabet's code points from 0x10000 on, sorted; their digits follow */
+    Py_ssize_t astral_count, bmp_count;
 } Grams;
 
 typedef struct {
@@ -100,10 +114,13 @@ typedef struct {
     Tally *tally;
     Repeat *repeat;
     int32_t *listed, *found, *word_scratch;
-    uint32_t *padded;
+    uint32_t *padded, *word_digits;
     Record **chunk_records;
+    PyObject *known_texts; /* the texts of the last add_plain(), and each of their chunks' record (-1: left to Python) */
+    int64_t *known;
     double *accumulator;
-    Py_ssize_t listed_capacity, found_capacity, word_scratch_capacity, padded_capacity, chunk_records_capacity;
+    Py_ssize_t listed_capacity, found_capacity, word_scratch_capacity, padded_capacity, chunk_records_capacity,
+        word_digits_capacity, known_capacity;
 } Scorer;
 
 static inline Py_ssize_t sum_blocks(const Record *record) { return record->ngrams[HANDLES] ? 2 : 1; }
@@ -269,6 +286,106 @@ static void grams_free(Grams *grams)
 {
     PyMem_Free(grams->slots);
     PyMem_Free(grams->points);
+    PyMem_Free(grams->packed);
+    PyMem_Free(grams->digits);
+    PyMem_Free(grams->astral);
+}
+
+static inline uint64_t mix(uint64_t key)
+{
+    key *= 0x9E3779B97F4A7C15ULL;
+    return key ^ (key >> 29);
+}
+
+static inline uint32_t digit_of(const Grams *grams, uint32_t point)
+{
+    if (point < 0x10000)
+        return grams->digits[point];
+    Py_ssize_t low = 0, high = grams->astral_count;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (grams->astral[middle] < point)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < grams->astral_count && grams->astral[low] == point ? (uint32_t)(grams->bmp_count + low + 1) : 0;
+}
+
+static inline int32_t packed_id(const Grams *grams, uint64_t key)
+{
+    size_t mask = (size_t)grams->packed_capacity - 1;
+    for (size_t i = (size_t)mix(key) & mask;; i = (i + 1) & mask) {
+        if (grams->packed[i].key == key)
+            return grams->packed[i].id;
+        if (grams->packed[i].key == 0)
+            return -1;
+    }
+}
+
+/* Packs a filled vocabulary when its numbers fit; leaves it unpacked otherwise. */
+static int grams_pack(Grams *grams)
+{
+    uint8_t *seen = PyMem_Calloc(0x110000 / 8, 1);
+    if (seen == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < grams->points_used; i++)
+        seen[grams->points[i] >> 3] |= (uint8_t)(1 << (grams->points[i] & 7));
+    Py_ssize_t letters = 0;
+    for (uint32_t c = 0; c < 0x110000; c++)
+        letters += (seen[c >> 3] >> (c & 7)) & 1;
+    uint64_t base = (uint64_t)letters + 1, limit = 1;
+    int fits = letters < 0xFFFF;
+    for (int n = 0; n < grams->high && fits; n++)
+        fits = limit <= (uint64_t)INT64_MAX / base && (limit *= base) > 0;
+    if (!fits) {
+        PyMem_Free(seen);
+        return 0;
+    }
+    grams->digits = PyMem_Calloc(0x10000, sizeof(uint16_t));
+    grams->astral = PyMem_Malloc((size_t)(letters + 1) * sizeof(uint32_t));
+    Py_ssize_t capacity = 16, terms = 0;
+    for (Py_ssize_t i = 0; i < grams->capacity; i++)
+        terms += grams->slots[i].id >= 0;
+    while (capacity < terms + terms / 2 + 16)
+        capacity *= 2;
+    grams->packed = PyMem_Calloc((size_t)capacity, sizeof(PackedSlot));
+    if (grams->digits == NULL || grams->astral == NULL || grams->packed == NULL) {
+        PyMem_Free(seen);
+        PyErr_NoMemory();
+        return -1;
+    }
+    uint32_t digit = 0;
+    for (uint32_t c = 0; c < 0x110000; c++) {
+        if (!((seen[c >> 3] >> (c & 7)) & 1))
+            continue;
+        digit++;
+        if (c < 0x10000) {
+            grams->digits[c] = (uint16_t)digit;
+            grams->bmp_count = digit;
+        } else {
+            grams->astral[grams->astral_count++] = c;
+        }
+    }
+    PyMem_Free(seen);
+    grams->base = base;
+    grams->packed_capacity = capacity;
+    for (Py_ssize_t i = 0; i < grams->capacity; i++) {
+        const GramSlot *slot = &grams->slots[i];
+        if (slot->id < 0)
+            continue;
+        uint64_t key = 0;
+        for (int32_t j = 0; j < slot->length; j++)
+            key = key * base + digit_of(grams, grams->points[slot->start + j]);
+        size_t mask = (size_t)capacity - 1, k = (size_t)mix(key) & mask;
+        while (grams->packed[k].key != 0)
+            k = (k + 1) & mask;
+        grams->packed[k].key = key;
+        grams->packed[k].id = slot->id;
+    }
+    return 0;
 }
 
 static int same_points(const uint32_t *points, int kind, const void *data, Py_ssize_t start, Py_ssize_t length)
@@ -416,7 +533,10 @@ static void scorer_free_memory(Scorer *self)
     grams_free(&self->words);
     grams_free(&self->markers);
     PyMem_Free(self->padded);
+    PyMem_Free(self->word_digits);
     PyMem_Free(self->chunk_records);
+    PyMem_Free(self->known);
+    Py_CLEAR(self->known_texts);
     PyMem_Free(self->accumulator);
 }
 
@@ -428,6 +548,7 @@ static void scorer_dealloc(Scorer *self)
 
 static int reset(Scorer *self)
 {
+    Py_CLEAR(self->known_texts);
     self->filled = self->records_used = self->rows = 0;
     PyMem_Free(self->slots);
     self->slots = NULL;
@@ -519,7 +640,7 @@ static int scorer_init(Scorer *self, PyObject *args, PyObject *kwargs)
         block->size = -1;
         if ((block->idf = copy_buffer(idf[b], "idf", sizeof(float), 'f', &block->size)) == NULL)
             return -1;
-        if (grams_fill(&block->grams, vocabulary[b], block->size, low[b], high[b]) < 0)
+        if (grams_fill(&block->grams, vocabulary[b], block->size, low[b], high[b]) < 0 || grams_pack(&block->grams) < 0)
             return -1;
         block->offset = offset;
         block->weight = b == HANDLES ? handle_weight : 1.0;
@@ -630,6 +751,27 @@ static Py_ssize_t cut_word(Scorer *self, const Grams *grams, const uint32_t *pad
         return slot->id >= 0;
     }
     Py_ssize_t found = 0;
+    if (grams->packed != NULL) {
+        if (grow((void **)&self->word_digits, &self->word_digits_capacity, size, sizeof(uint32_t)) < 0)
+            return -1;
+        uint32_t *digits = self->word_digits;
+        for (Py_ssize_t i = 0; i < size; i++)
+            digits[i] = digit_of(grams, padded[i]);
+        for (Py_ssize_t i = 0; i + grams->low <= size; i++) {
+            uint64_t key = 0;
+            for (Py_ssize_t n = 1; n <= grams->high && i + n <= size && digits[i + n - 1]; n++) {
+                key = key * grams->base + digits[i + n - 1]; /* a character in no n-gram ends the search */
+                if (n < grams->low)
+                    continue;
+                int32_t id = packed_id(grams, key);
+                if (id >= 0)
+                    self->found[used + found++] = id;
+                else if (grams->prefix_closed)
+                    break;
+            }
+        }
+        return found;
+    }
     for (Py_ssize_t i = 0; i + grams->low <= size; i++) {
         uint64_t h = 1469598103934665603ULL;
         for (Py_ssize_t n = 1; n <= grams->high && i + n <= size; n++) {
@@ -852,33 +994,42 @@ static PyObject *scorer_add_plain(Scorer *self, PyObject *texts)
     PyObject *sequence = texts_sequence(texts);
     if (sequence == NULL)
         return NULL;
+    Py_CLEAR(self->known_texts);
     PyObject *others = PyDict_New(), *result = NULL;
     if (others == NULL)
         goto done;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(sequence), occurrence = 0;
     PyObject **items = PySequence_Fast_ITEMS(sequence);
     for (Py_ssize_t d = 0; d < n; d++) {
         PyObject *text = items[d];
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         FOR_EACH_CHUNK(text, kind, data, start, end)
-            uint64_t h = chunk_hash(kind, data, start, end);
-            if (slot_for(self, h, kind, data, start, end - start)->record >= 0)
-                continue;
-            int plain = add_plain_chunk(self, kind, data, start, end);
-            if (plain < 0)
+            if (grow((void **)&self->known, &self->known_capacity, occurrence + 1, sizeof(int64_t)) < 0)
                 goto done;
-            if (plain)
-                continue;
-            PyObject *chunk = PyUnicode_Substring(text, start, end);
-            if (chunk == NULL || PyDict_SetItem(others, chunk, Py_None) < 0) {
-                Py_XDECREF(chunk);
-                goto done;
+            int64_t record = slot_for(self, chunk_hash(kind, data, start, end), kind, data, start, end - start)->record;
+            if (record < 0) {
+                Py_ssize_t offset = self->records_used;
+                int plain = add_plain_chunk(self, kind, data, start, end);
+                if (plain < 0)
+                    goto done;
+                if (plain) {
+                    record = offset;
+                } else {
+                    PyObject *chunk = PyUnicode_Substring(text, start, end);
+                    if (chunk == NULL || PyDict_SetItem(others, chunk, Py_None) < 0) {
+                        Py_XDECREF(chunk);
+                        goto done;
+                    }
+                    Py_DECREF(chunk);
+                }
             }
-            Py_DECREF(chunk);
+            self->known[occurrence++] = record;
         END_FOR_EACH_CHUNK
     }
-    result = PyDict_Keys(others); /* in order of first appearance */
+    /* scores() of the same texts next reuses these lookups; holding the texts keeps them the same. */
+    if ((self->known_texts = PySequence_Tuple(sequence)) != NULL)
+        result = PyDict_Keys(others); /* in order of first appearance */
 done:
     Py_XDECREF(others);
     Py_DECREF(sequence);
@@ -1044,29 +1195,38 @@ static PyObject *scorer_scores(Scorer *self, PyObject *texts)
         goto fail;
     double *scores = (double *)PyBytes_AS_STRING(out);
     memset(scores, 0, (size_t)(n * columns) * sizeof(double));
+    /* The same texts as the last add_plain() (the same objects): its lookups stand. */
+    int reuse = self->known_texts != NULL && PyTuple_GET_SIZE(self->known_texts) == n;
+    for (Py_ssize_t d = 0; d < n && reuse; d++)
+        reuse = PyTuple_GET_ITEM(self->known_texts, d) == items[d];
+    Py_ssize_t occurrence = 0;
     for (Py_ssize_t d = 0; d < n; d++) {
         PyObject *text = items[d];
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         Py_ssize_t chunks = 0;
         FOR_EACH_CHUNK(text, kind, data, start, end)
-            Slot *slot = slot_for(self, chunk_hash(kind, data, start, end), kind, data, start, end - start);
-            if (slot->record < 0) {
+            int64_t record = reuse ? self->known[occurrence++] : -1;
+            if (record < 0) /* not looked up yet, or added by Python since */
+                record = slot_for(self, chunk_hash(kind, data, start, end), kind, data, start, end - start)->record;
+            if (record < 0) {
                 PyErr_Format(PyExc_KeyError, "texts[%zd] has a chunk that was never added", d);
                 goto fail;
             }
             if (grow((void **)&self->chunk_records, &self->chunk_records_capacity, chunks + 1, sizeof(Record *)) < 0)
                 goto fail;
-            self->chunk_records[chunks++] = (Record *)(self->records + slot->record);
+            self->chunk_records[chunks++] = (Record *)(self->records + record);
         END_FOR_EACH_CHUNK
         double *mention = scores + d * columns;
         if (score_words(self, chunks, mention) < 0 || score_ngrams(self, CHARS, chunks, mention) < 0 ||
             score_ngrams(self, HANDLES, chunks, mention) < 0)
             goto fail;
     }
+    Py_CLEAR(self->known_texts);
     Py_DECREF(sequence);
     return out;
 fail:
+    Py_CLEAR(self->known_texts);
     Py_XDECREF(out);
     Py_DECREF(sequence);
     return NULL;

@@ -150,3 +150,18 @@ def test_refitting_drops_the_table_of_the_previous_model(trained):
     assert "_fast" not in pipeline.__dict__
     assert np.allclose(pipeline.predict_proba(unseen[:50]), pipeline.predict_proba(unseen[:50], compiled=False), atol=1e-5)
     assert pipeline.__dict__["_fast"] is not first
+
+
+def test_scores_of_other_texts_than_the_last_added_look_their_chunks_up(trained):
+    pipeline, unseen = trained
+    scoring = FastScoring(pipeline.features, pipeline.model)
+    first, second = unseen[:30], unseen[30:60]
+    scoring.decision_scores(first + second)  # everything is known
+    scoring.table.add_plain(first)  # remembers its lookups for `first`
+    expected = pipeline.predict_proba(second, compiled=False)
+    scores = np.frombuffer(scoring.table.scores(second), dtype=np.float64).reshape(30, -1) + scoring.intercept
+    assert np.allclose(pipeline.model.probabilities(scores), expected, atol=1e-5)
+    scoring.table.add_plain(first)
+    same_objects = list(first)  # another list, the same strings: the lookups stand
+    scores = np.frombuffer(scoring.table.scores(same_objects), dtype=np.float64).reshape(30, -1) + scoring.intercept
+    assert np.allclose(pipeline.model.probabilities(scores), pipeline.predict_proba(first, compiled=False), atol=1e-5)
