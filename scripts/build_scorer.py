@@ -1,4 +1,5 @@
-"""Compiles the classifier's scoring loop (complaints/classifier/_scorer.c) in place.
+"""Compiles the classifier's scoring loop (complaints/classifier/_scorer.c, with the
+headers in complaints/classifier/scorer/) in place.
 Run by _venv.sh after installing packages, and by the Dockerfile; it needs a C compiler and
 Python's headers. Without it the classifier still works, on numpy alone, about half as fast."""
 
@@ -14,13 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     source = "complaints/classifier/_scorer.c"
-    extension = Extension("complaints.classifier._scorer", [source], extra_compile_args=["-O2", "-Wall"])
+    headers = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "complaints/classifier/scorer").glob("*.h"))
+    extension = Extension("complaints.classifier._scorer", [source], depends=headers, extra_compile_args=["-O2", "-Wall"])
     distribution = Distribution({"name": "ecoute-scorer", "ext_modules": [extension]})
     distribution.script_args = []
     command = build_ext(distribution)
     command.inplace = True
     with tempfile.TemporaryDirectory() as scratch:
-        command.build_temp = scratch
+        command.build_temp = command.build_lib = scratch  # only the module in place stays
         command.ensure_finalized()
         command.run()
 

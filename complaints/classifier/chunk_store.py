@@ -46,8 +46,9 @@ class IdTable:
 
 
 class ChunkStore:
-    """Raw chunks → row numbers, the three tables, and the normalized forms' parts (many raw
-    chunks share one: "Merci" and "merci", every URL, every @handle)."""
+    """Raw chunks → row numbers, the three tables, and the normalized forms' word and
+    character n-gram ids (many raw chunks share a form: "Merci" and "merci", every URL,
+    every @handle)."""
 
     def __init__(self):
         self.rows: dict[str, int] = {}

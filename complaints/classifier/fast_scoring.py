@@ -4,12 +4,13 @@ build_scorer.py; _venv.sh and the Dockerfile run it).
 A chunk (a whitespace-separated piece of a mention) is analysed once per worker process.
 Most new chunks are plain words ("retard", "2h,", "(déçu)", "encore?!"), which the
 compiled module normalizes and tokenizes itself, as features.chunk_normalize and
-text.tokens do; features.py analyses the others (emoji, URLs, handles, hashtags, elisions,
-ellipses, other scripts) and hands over their words. The compiled table then cuts the character n-grams, keeps
-what it found, and scores mentions (split, look up, count, weight, multiply by the model's
-coefficients) without a Python object per chunk. The scores are those of
-MentionFeatures.blocks with CalibratedLinear.decision_scores (test_fast_scoring.py checks
-it); without the compiled module the classifier runs on that numpy path, about half as fast."""
+text.tokens do; features.py analyses the others (emoji, URLs, handles, hashtags,
+elisions, ellipses, other scripts) and hands over their words. The compiled table then
+cuts the character n-grams, keeps what it found, and scores mentions (split, look up,
+count, weight, multiply by the model's coefficients) without a Python object per chunk.
+The scores are those of MentionFeatures.blocks with CalibratedLinear.decision_scores
+(test_fast_scoring.py checks it); without the compiled module the classifier runs on that
+numpy path, about half as fast."""
 
 import logging
 import re

@@ -7,7 +7,9 @@ mention's features are the concatenation of its chunks' features. Chunks repeat 
 one mention to the next ("la", "livraison", "@Lumio", "!!"), so each chunk is analysed once
 and its feature ids are kept (chunk_store.py); a mention then costs a split and a dictionary
 lookup per chunk. The chunks a batch brings for the first time are analysed together, their
-character n-grams looked up with numpy (ngram_index.py).
+character n-grams looked up with numpy (ngram_index.py). Workers classify through the
+compiled loop of fast_scoring.py, which takes chunk_words() from here and gives the same
+scores; transform() and blocks() are the reference, and what training uses.
 
 The features are the ones scikit-learn's TfidfVectorizer would give with a word analyzer
 and `analyzer="char_wb"` on the normalized text (sublinear tf, smoothed idf, each block

@@ -42,11 +42,12 @@ class MentionClassifier:
 
     def predict_proba(self, texts, *, compiled: bool = True) -> np.ndarray:
         """compiled=False takes the numpy path even where the compiled loop is built (to compare them)."""
-        fast = self.__dict__.get("_fast")
-        if fast is None:
-            fast = self.__dict__["_fast"] = FastScoring.for_pipeline(self.features, self.model) or _NO_FAST_SCORING
-        if compiled and fast is not _NO_FAST_SCORING:
-            return self.model.probabilities(fast.decision_scores(texts))
+        if compiled:
+            fast = self.__dict__.get("_fast")
+            if fast is None:
+                fast = self.__dict__["_fast"] = FastScoring.for_pipeline(self.features, self.model) or _NO_FAST_SCORING
+            if fast is not _NO_FAST_SCORING:
+                return self.model.probabilities(fast.decision_scores(texts))
         return self.model.predict_proba(self.features.blocks(texts))
 
     def predict(self, texts) -> np.ndarray:
