@@ -3,6 +3,7 @@ headers in complaints/classifier/scorer/) in place.
 Run by _venv.sh after installing packages, and by the Dockerfile; it needs a C compiler and
 Python's headers. Without it the classifier still works, on numpy alone, about half as fast."""
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -28,7 +29,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    import os
-
     os.chdir(ROOT)
     sys.exit(main())
