@@ -211,7 +211,7 @@ LOGGING = {
 }
 
 # --- Platforms
-# facebook-sdk only knows long-retired Graph versions; listening/connectors/facebook.py sets this one.
+# facebook-sdk only knows long-retired Graph versions; platforms/facebook/graph.py sets this one.
 FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v23.0")
 # Token Meta sends back during the webhook subscription handshake (hub.verify_token).
 FACEBOOK_WEBHOOK_VERIFY_TOKEN = env_str("FACEBOOK_WEBHOOK_VERIFY_TOKEN")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from listening.webhooks import facebook_webhook
+from listening.webhooks import platform_webhook
 
 urlpatterns = [
     path("", include("complaints.urls")),
@@ -10,5 +10,5 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
-    path("webhooks/facebook/", facebook_webhook, name="facebook-webhook"),
+    path("webhooks/<str:platform_key>/", platform_webhook, name="platform-webhook"),
 ]

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 from django.db import connection
 
 from listening.choices import SourceKind
-from listening.connectors.twitter import normalize_tweet
 from listening.ingestion import mention_ingest
 from listening.models import Brand, Mention, Source
 from listening.polling import source_success_record
+from platforms.x.fetch import normalize_tweet
 
 OPENERS = ["@LumioFR", "Hey @Lumio_EN", "Franchement", "Bon", "Honestly", "Merci", "Thanks", "Wow", "Alors", "So"]
 MIDDLES = ["toujours pas de fibre depuis {n} jours", "my bill doubled this month", "la box redémarre sans arrêt",

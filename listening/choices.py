@@ -1,29 +1,19 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from platforms.registry import PLATFORMS
 
-class Platform(models.TextChoices):
-    TWITTER = "twitter", _("X (Twitter)")
-    FACEBOOK = "facebook", _("Facebook")
-    BLOG = "blog", _("Blog / RSS")
-    OTHER = "other", _("Other channel (imported)")
+# Platforms and source kinds come from the platform registry: adding a platform package
+# adds its choices here (and a migration for the new choices).
+Platform = models.TextChoices("Platform", [(p.constant, (p.key, p.label)) for p in PLATFORMS.values()]
+                              + [("OTHER", ("other", _("Other channel (imported)")))])
 
+SourceKind = models.TextChoices(
+    "SourceKind", [(k.constant, (k.value, k.label)) for p in PLATFORMS.values() for k in p.source_kinds]
+    + [("FILE_IMPORT", ("file_import", _("File import (e-mail, call centre, other tools)")))])
 
-class SourceKind(models.TextChoices):
-    X_SEARCH = "x_search", _("X: search query")
-    X_MENTIONS = "x_mentions", _("X: mentions of an account")
-    FACEBOOK_PAGE = "facebook_page", _("Facebook: Page feed and comments")
-    FEED = "feed", _("Blog: RSS or Atom feed")
-    FILE_IMPORT = "file_import", _("File import (e-mail, call centre, other tools)")
-
-
-KIND_PLATFORM = {
-    SourceKind.X_SEARCH: Platform.TWITTER,
-    SourceKind.X_MENTIONS: Platform.TWITTER,
-    SourceKind.FACEBOOK_PAGE: Platform.FACEBOOK,
-    SourceKind.FEED: Platform.BLOG,
-    SourceKind.FILE_IMPORT: Platform.OTHER,
-}
+KIND_PLATFORM = {kind.value: p.key for p in PLATFORMS.values() for kind in p.source_kinds} | {
+    SourceKind.FILE_IMPORT: Platform.OTHER}
 
 
 class SourceState(models.TextChoices):

@@ -19,8 +19,8 @@ from complaints.classifier.lifecycle import active_pipeline, model_train
 from complaints.services import mention_assign, mention_label_correct, mention_status_set
 from listening.choices import Platform, SourceKind, Status
 from listening.models import Brand, Credential, Mention, Source
-from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.ingestion import mention_ingest
+from platforms.normalized import NormalizedAuthor, NormalizedMention
 from responses.models import BusinessCalendar, CannedResponse, CountedIn, Shift, SLAPolicy, Visibility
 from responses.services import response_record_sent
 

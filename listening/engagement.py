@@ -9,7 +9,7 @@ from django.utils import timezone
 from complaints.triage import priority_apply
 from listening.choices import OPEN_STATUSES
 from listening.models import Mention
-from listening.normalized import NormalizedMention
+from platforms.normalized import NormalizedMention
 
 COUNTS = ("reposts_count", "likes_count", "replies_count", "quotes_count")
 _OPEN = {s.value for s in OPEN_STATUSES}

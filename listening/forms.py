@@ -2,17 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from listening.models import Credential
+from platforms.registry import PLATFORMS
 
-# The values each platform's connector reads from a credential.
-SECRET_FIELDS = {
-    "bearer_token": _("X: bearer token (reading)"),
-    "consumer_key": _("X: API key (sending replies)"),
-    "consumer_secret": _("X: API key secret"),
-    "access_token": _("X: access token of the brand's account"),
-    "access_token_secret": _("X: access token secret"),
-    "page_access_token": _("Facebook: Page access token"),
-    "app_secret": _("Facebook: app secret (checks webhook signatures)"),
-}
+# The values each platform reads from a credential, from the platform registry.
+SECRET_FIELDS = {name: label for p in PLATFORMS.values() for name, label in p.credential_fields.items()}
 
 
 def _secret_input(label) -> forms.CharField:

@@ -17,7 +17,7 @@ from datetime import datetime
 from listening.choices import Platform, SourceKind
 from listening.ingestion import IngestResult, mention_ingest
 from listening.models import Brand, Source
-from listening.normalized import NormalizedAuthor, NormalizedMention
+from platforms.normalized import NormalizedAuthor, NormalizedMention
 
 BATCH = 1000
 MAX_TEXT = 100_000

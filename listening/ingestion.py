@@ -18,12 +18,12 @@ from psycopg2.extras import execute_values
 
 from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import triage_fields_apply
+from core.text import storable
 from listening.choices import EventKind
 from listening.engagement import mentions_engagement_update
 from listening.models import Author, Brand, Mention, MentionEvent, Source
-from listening.normalized import NormalizedMention
 from listening.pgcopy import copy_rows, formatters_for
-from listening.text import storable
+from platforms.normalized import NormalizedMention
 
 logger = logging.getLogger(__name__)
 CHUNK = 500

@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import roles
+from core.locks import exclusive
 from listening.choices import OPEN_STATUSES, SourceState
-from listening.connectors import ConnectorError, connector_for
 from listening.engagement import mentions_engagement_update
 from listening.ingestion import mention_ingest
-from listening.locks import exclusive
 from listening.models import Credential, Mention, Source
+from platforms.errors import PlatformError
+from platforms.registry import connector_for
 
 logger = logging.getLogger(__name__)
 LOCK_SECONDS = 10 * 60
@@ -56,7 +57,7 @@ def _admins_notify(source: Source, message: str) -> None:
                   None, emails, fail_silently=True)
 
 
-def source_failure_record(*, source: Source, error: ConnectorError) -> None:
+def source_failure_record(*, source: Source, error: PlatformError) -> None:
     now = timezone.now()
     source.last_error, source.last_error_at, source.last_polled_at = error.message, now, now
     source.consecutive_failures += 1
@@ -102,7 +103,7 @@ def source_poll(*, source_id: int) -> PollResult:
             return result
         try:
             fetched = connector_for(source).fetch(source, dict(source.cursor))
-        except ConnectorError as error:
+        except PlatformError as error:
             source_failure_record(source=source, error=error)
             result.errors.append(error.message)
             return result
@@ -131,7 +132,7 @@ def _engagement_refresh(*, source: Source, just_fetched: set[str], result: PollR
                [:limit])
     try:
         items = connector.refresh(source, ids)
-    except ConnectorError as error:
+    except PlatformError as error:
         logger.warning("Engagement refresh of source %s failed: %s", source.pk, error.message)
         result.errors.append(f"engagement refresh: {error.message}")
         return 0

@@ -4,8 +4,8 @@ from celery import shared_task
 
 from listening.ingestion import mention_ingest
 from listening.models import Source
-from listening.normalized import normalized_from_dict
 from listening.polling import source_poll
+from platforms.normalized import normalized_from_dict
 
 
 @shared_task(acks_late=True)

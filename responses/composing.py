@@ -1,49 +1,23 @@
 """What the reply composer needs: each platform's length rule, and canned responses ready
 to insert (filtered by language and label, variables filled in)."""
 
-import re
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from listening.choices import Platform
 from listening.models import Mention
+from platforms.base import LengthRule
+from platforms.errors import PlatformError
+from platforms.registry import PLATFORMS
 from responses.models import CannedResponse, Visibility
-
-X_URL_LENGTH = 23  # every link counts as a t.co link
-URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-# X's weighted length: these ranges count 1, every other character (CJK, emoji…) counts 2.
-_LIGHT = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
-
-
-def _weight(char: str) -> int:
-    code = ord(char)
-    return 1 if any(low <= code <= high for low, high in _LIGHT) else 2
-
-
-def x_length(text: str) -> int:
-    """The length X counts for a post: links 23, light characters 1, others 2."""
-    links = URL.findall(text)
-    rest = URL.sub("", text)
-    return X_URL_LENGTH * len(links) + sum(_weight(c) for c in rest)
-
-
-@dataclass(frozen=True)
-class LengthRule:
-    limit: int | None
-    counts_links_as: int | None = None  # X: every link counts 23
-
-    def length(self, text: str) -> int:
-        return x_length(text) if self.counts_links_as else len(text)
+from responses.selectors import private_reply_taken
+from responses.senders import sender_for
 
 
 def length_rule(*, platform: str, visibility: str) -> LengthRule:
-    if platform == Platform.TWITTER:
-        return LengthRule(280, X_URL_LENGTH) if visibility == Visibility.PUBLIC else LengthRule(10_000)
-    if platform == Platform.FACEBOOK:
-        return LengthRule(8_000)
-    return LengthRule(None)
+    rules = PLATFORMS.get(platform)
+    return rules.length_rule(visibility) if rules else LengthRule(None)
 
 
 def length_problem(*, mention: Mention, text: str, visibility: str) -> str:
@@ -91,21 +65,18 @@ def one_private_reply_message() -> str:
 def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
     """Everything the composer partial shows: where replies can go, their limits, the
     canned responses, and whether to suggest answering in private."""
-    from responses.selectors import facebook_private_reply_taken
-    from responses.senders import SendError, sender_for
-
     choices = []
     for value, name in Visibility.choices:
         try:
             sender_for(mention).check(mention=mention, visibility=value)
             reason = ""
-        except SendError as error:
+        except PlatformError as error:
             reason = error.message
-        if not reason and value == Visibility.PRIVATE and facebook_private_reply_taken(mention=mention):
+        if not reason and value == Visibility.PRIVATE and private_reply_taken(mention=mention):
             reason = one_private_reply_message()
         rule = length_rule(platform=mention.platform, visibility=value)
         choices.append({"value": value, "name": name, "blocked": reason, "limit": rule.limit,
-                        "x_links": bool(rule.counts_links_as)})
+                        "x_links": rule.counter is not len})
     private = mention.exposes_personal_data
     default = next((c["value"] for c in choices if not c["blocked"] and (c["value"] == Visibility.PRIVATE) == private),
                    next((c["value"] for c in choices if not c["blocked"]), ""))

@@ -2,7 +2,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from listening.models import Mention, MentionEvent
-from responses.models import BusinessCalendar, Notification, SLAPolicy, policy_clock
+from platforms.registry import PLATFORMS
+from responses.models import (
+    BusinessCalendar, Notification, Response, ResponseChannel, ResponseStatus, SLAPolicy, Visibility, policy_clock,
+)
 
 
 def sla_policies_by_label(*, brand_id: int) -> dict[str, SLAPolicy]:
@@ -66,12 +69,10 @@ def near_breach_percent_attach(*, mentions: list[Mention]) -> None:
         mention.near_breach_percent = policies.get(mention.label, policies.get("", 80))
 
 
-def facebook_private_reply_taken(*, mention) -> bool:
-    """Facebook allows one private reply per comment: is there one from Écoute already
-    (queued, being sent or sent)?"""
-    from listening.choices import Platform
-    from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
-
-    return mention.platform == Platform.FACEBOOK and Response.objects.filter(
+def private_reply_taken(*, mention) -> bool:
+    """Platforms such as Facebook allow one private reply per comment: is there one from
+    Écoute already (queued, being sent or sent)?"""
+    rules = PLATFORMS.get(mention.platform)
+    return bool(rules and rules.one_private_reply) and Response.objects.filter(
         mention=mention, channel=ResponseChannel.ECOUTE, visibility=Visibility.PRIVATE,
         status__in=[ResponseStatus.QUEUED, ResponseStatus.SENDING, ResponseStatus.SENT]).exists()

@@ -17,15 +17,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.locks import exclusive
 from listening.choices import EventKind, Status
-from listening.locks import exclusive
 from listening.models import Credential, Mention
 from listening.services import mention_event_add
+from platforms.errors import PlatformError
+from platforms.replies import same_text
 from responses.composing import length_problem, one_private_reply_message
-from responses.selectors import facebook_private_reply_taken
-from responses.timing import mention_timing_refresh
 from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
-from responses.senders import SendError, same_text, sender_for
+from responses.selectors import private_reply_taken
+from responses.senders import sender_for
+from responses.timing import mention_timing_refresh
 
 logger = logging.getLogger(__name__)
 SEND_LOCK_SECONDS = 10 * 60  # far longer than an attempt: a few requests with 30-second timeouts
@@ -110,7 +112,7 @@ def _response_mark_sent(*, response: Response, platform_reply_id: str, sent_at, 
 def _sendable_check(*, mention: Mention, visibility: str) -> None:
     try:
         sender_for(mention).check(mention=mention, visibility=visibility)
-    except SendError as error:
+    except PlatformError as error:
         raise ResponseError(error.message) from error
 
 
@@ -135,7 +137,7 @@ def response_create(*, mention: Mention, author, text: str, visibility: str) -> 
                                       status__in=[ResponseStatus.QUEUED, ResponseStatus.SENDING, ResponseStatus.SENT])
     if any(same_text(text, other.text) for other in earlier):
         raise ResponseError(_("This reply to this mention is already queued or sent."))
-    if visibility == Visibility.PRIVATE and facebook_private_reply_taken(mention=mention):
+    if visibility == Visibility.PRIVATE and private_reply_taken(mention=mention):
         raise ResponseError(one_private_reply_message())
     response = Response.objects.create(mention=mention, author=author, text=text, visibility=visibility,
                                        channel=ResponseChannel.ECOUTE, status=ResponseStatus.QUEUED)
@@ -190,7 +192,7 @@ def _attempt(response: Response) -> Response:
     try:
         sender = sender_for(response.mention)
         sender.check(mention=response.mention, visibility=response.visibility)
-    except SendError as error:  # nothing was sent: no request was made
+    except PlatformError as error:  # nothing was sent: no request was made
         return _failed(response, error.message)
     earlier_attempts = response.attempts
     Response.objects.filter(pk=response.pk).update(attempts=F("attempts") + 1)
@@ -202,7 +204,7 @@ def _attempt(response: Response) -> Response:
             reply_id = sender.find_existing(response, exclude=others)
         if reply_id is None:
             reply_id = sender.send(response)
-    except SendError as error:
+    except PlatformError as error:
         if error.needs_reauth:
             Credential.objects.filter(pk=sender.credential.pk).update(is_valid=False, invalid_reason=error.message)
         if error.permanent:

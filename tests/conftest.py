@@ -1,10 +1,13 @@
 import pytest
+import requests_mock
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from accounts import roles
-from tests.factories import UserFactory
+from listening.choices import Platform, SourceKind
+from listening.models import Credential
+from tests.factories import BrandFactory, SourceFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +53,37 @@ def beat_schedules(db):
     for name in ("complaints.migrations.0003_periodic_tasks", "responses.migrations.0003_sla_alerts_schedule"):
         import_module(name).create(apps, None)
     import_module("complaints.migrations.0005_crisis_alerts").schedule(apps, None)
+
+
+@pytest.fixture
+def http():
+    """The platforms' HTTP APIs, faked at the HTTP layer: tweepy, facebook-sdk and
+    requests run their real code up to the socket."""
+    with requests_mock.Mocker() as mock:
+        yield mock
+
+
+def _credential(brand, platform, **secrets):
+    credential = Credential(brand=brand, platform=platform, name=f"{platform} access")
+    credential.set_secrets(secrets)
+    credential.save()
+    return credential
+
+
+@pytest.fixture
+def x_source(db):
+    brand = BrandFactory(name="Lumio", slug="lumio", own_accounts="@LumioFR")
+    return SourceFactory(brand=brand, kind=SourceKind.X_SEARCH, target="Lumio OR @LumioFR",
+                         credential=_credential(brand, Platform.TWITTER, bearer_token="bearer-xyz"))
+
+
+@pytest.fixture
+def fb_source(db):
+    brand = BrandFactory(name="Lumio", slug="lumio", own_accounts="104857600000001")
+    return SourceFactory(brand=brand, kind=SourceKind.FACEBOOK_PAGE, target="104857600000001",
+                         credential=_credential(brand, Platform.FACEBOOK, page_access_token="EAAB-page", app_secret="s3cret"))
+
+
+@pytest.fixture
+def feed_source(db):
+    return SourceFactory(kind=SourceKind.FEED, target="https://blog.example/feed.xml", keywords="")

@@ -8,7 +8,7 @@ from complaints.assignment import mentions_auto_assign
 from listening.choices import EventKind, Platform, Status
 from listening.ingestion import mention_ingest
 from listening.models import Mention
-from listening.normalized import NormalizedAuthor, NormalizedMention
+from platforms.normalized import NormalizedAuthor, NormalizedMention
 from tests.factories import BrandFactory, MentionFactory, UserFactory
 
 

@@ -13,7 +13,7 @@ from complaints.services import mention_label_correct
 from listening.choices import EventKind, Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
-from listening.normalized import NormalizedMention
+from platforms.normalized import NormalizedMention
 from tests.factories import BrandFactory, MentionFactory
 
 

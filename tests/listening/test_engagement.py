@@ -7,10 +7,10 @@ from django.utils import timezone
 from listening.choices import Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
-from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.polling import source_poll
+from platforms.normalized import NormalizedAuthor, NormalizedMention
 from tests.factories import AuthorFactory, BrandFactory, MentionFactory
-from tests.listening.fakes import SEARCH_URL, search_page, tweet, user
+from tests.platforms.fakes import SEARCH_URL, search_page, tweet, user
 
 LOOKUP_URL = "https://api.twitter.com/2/tweets"
 

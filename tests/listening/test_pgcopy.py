@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 from listening.choices import Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
-from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.pgcopy import _json, _text
+from platforms.normalized import NormalizedAuthor, NormalizedMention
 from tests.factories import BrandFactory
 
 

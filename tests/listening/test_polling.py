@@ -5,11 +5,11 @@ from unittest import mock
 
 import pytest
 
+from core.locks import exclusive
 from listening import polling
-from listening.locks import exclusive
 from listening.models import Mention, Source
 from listening.polling import source_poll
-from tests.listening.fakes import SEARCH_URL, search_page, tweet
+from tests.platforms.fakes import SEARCH_URL, search_page, tweet
 
 
 def test_a_crash_between_fetch_and_commit_loses_and_duplicates_nothing(http, x_source):

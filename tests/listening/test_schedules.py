@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from listening.models import Source
-from tests.listening.fakes import SEARCH_URL, search_page, tweet
+from tests.platforms.fakes import SEARCH_URL, search_page, tweet
 
 
 def _task(source_id):

@@ -10,7 +10,7 @@ import pytest
 from listening.choices import Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
-from listening.normalized import NormalizedAuthor, NormalizedMention
+from platforms.normalized import NormalizedAuthor, NormalizedMention
 from responses.business_hours import (
     BusinessCalendar, CalendarClock, CalendarError, Shift, business_add, business_minutes_between,
 )

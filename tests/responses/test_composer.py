@@ -5,7 +5,8 @@ import pytest
 import requests_mock
 
 from listening.choices import Platform, SourceKind
-from responses.composing import canned_fill, length_problem, x_length
+from platforms.x.rules import x_length
+from responses.composing import canned_fill, length_problem
 from responses.models import CannedResponse, Response, ResponseChannel, ResponseStatus
 from tests.factories import (
     AuthorFactory, BrandFactory, CredentialFactory, MentionFactory, ResponseFactory, SourceFactory,

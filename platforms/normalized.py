@@ -1,4 +1,4 @@
-"""What every connector produces: platform-neutral mentions, ready to ingest."""
+"""What every platform produces: platform-neutral mentions, ready to ingest."""
 
 from dataclasses import dataclass, field
 from datetime import datetime

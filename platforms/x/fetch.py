@@ -6,15 +6,16 @@ token and the next poll carries on from it before moving since_id forward, so no
 between two polls is skipped."""
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 
-import requests
 import tweepy
 
-from listening.choices import Platform, SourceKind
-from listening.connectors.base import Connector, ConnectorError, FetchResult, TimeoutSession, network_error
-from listening.locks import quota_take
-from listening.normalized import NormalizedAuthor, NormalizedMention
+from platforms.base import Connector, FetchResult
+from platforms.errors import PlatformError
+from platforms.http import TimeoutSession
+from platforms.normalized import NormalizedAuthor, NormalizedMention
+from platforms.quota import quota_take
+from platforms.x.errors import KEY, MENTIONS_KIND, fetch_error
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def _client(source) -> tweepy.Client:
     credential = source.credential
     token = credential.secrets.get("bearer_token") if credential else None
     if not token:
-        raise ConnectorError(
+        raise PlatformError(
             "This X source has no bearer token. Add one to its credential in the admin.",
             permanent=True, needs_reauth=True,
         )
@@ -37,43 +38,6 @@ def _client(source) -> tweepy.Client:
     client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
     client.session = TimeoutSession()
     return client
-
-
-def _api_detail(error: tweepy.HTTPException) -> str:
-    messages = [m for m in error.api_messages if m] or [str(error.response.reason or "")]
-    return "; ".join(messages)[:300]
-
-
-def translate_error(error: Exception, source) -> ConnectorError:
-    """X's HTTP status says what happened; the message text is only shown, never parsed."""
-    name = source.credential.name if source.credential else "?"
-    if isinstance(error, tweepy.TooManyRequests):
-        reset = getattr(error, "reset_time", None)
-        retry_at = datetime.fromtimestamp(reset, tz=timezone.utc) if reset else None
-        return ConnectorError("X rate limit reached (429). Polling resumes at X's reset time.",
-                              permanent=False, retry_at=retry_at)
-    if isinstance(error, tweepy.Unauthorized):
-        return ConnectorError(
-            f"X refused the credential “{name}” (401): the token is invalid, expired or revoked. "
-            "Paste a new token in the admin, then re-enable the source.", permanent=True, needs_reauth=True)
-    if isinstance(error, tweepy.Forbidden):
-        return ConnectorError(
-            f"X refused access (403): the app behind “{name}” lacks the access level for this request. "
-            f"X says: {_api_detail(error)}", permanent=True)
-    if isinstance(error, tweepy.NotFound):
-        return ConnectorError(f"X says “{source.target}” does not exist (404). Check the account name.", permanent=True)
-    if isinstance(error, tweepy.BadRequest):
-        return ConnectorError(f"X rejected the query (400): {_api_detail(error)}. Fix the source's query.", permanent=True)
-    if isinstance(error, tweepy.TwitterServerError):
-        return ConnectorError(f"X had a server error ({error.response.status_code}). Écoute will retry.", permanent=False)
-    if isinstance(error, tweepy.HTTPException):
-        return ConnectorError(f"X answered {error.response.status_code}: {_api_detail(error)}", permanent=False)
-    if isinstance(error, requests.RequestException):
-        return network_error(error, "X")
-    if isinstance(error, (KeyError, ValueError, TypeError)):  # a response that isn't the JSON X documents
-        return ConnectorError(f"X sent a response Écoute could not read ({error!r:.100}). Écoute will retry.",
-                              permanent=False)
-    raise error
 
 
 def normalize_tweet(tweet: dict, users: dict[str, dict]) -> NormalizedMention:
@@ -102,8 +66,7 @@ def normalize_tweet(tweet: dict, users: dict[str, dict]) -> NormalizedMention:
     )
 
 
-class TwitterConnector(Connector):
-    platform = Platform.TWITTER
+class XConnector(Connector):
     refreshes_engagement = True
 
     def fetch(self, source, cursor: dict) -> FetchResult:
@@ -111,21 +74,21 @@ class TwitterConnector(Connector):
         client.return_type = dict  # plain JSON: the raw payload is stored as X sent it
         cursor = dict(cursor)
         try:
-            if source.kind == SourceKind.X_MENTIONS:
+            if source.kind == MENTIONS_KIND:
                 if not cursor.get("user_id"):
-                    quota_take(Platform.TWITTER)
+                    quota_take(KEY)
                     found = client.get_user(username=source.target.lstrip("@").strip())
                     if not found.get("data"):
-                        raise ConnectorError(f"X has no account “{source.target}”.", permanent=True)
+                        raise PlatformError(f"X has no account “{source.target}”.", permanent=True)
                     cursor["user_id"] = found["data"]["id"]
                 call, page_param = (lambda **p: client.get_users_mentions(cursor["user_id"], **p)), "pagination_token"
             else:
                 call, page_param = (lambda **p: client.search_recent_tweets(source.target, **p)), "next_token"
             return self._pages(call, page_param, cursor)
-        except ConnectorError:
+        except PlatformError:
             raise
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
-            raise translate_error(error, source) from error
+            raise fetch_error(error, source) from error
 
     def refresh(self, source, external_ids: list[str]) -> list[NormalizedMention]:
         """Polling by since_id never sees a stored post again: its counts come from one lookup
@@ -135,13 +98,13 @@ class TwitterConnector(Connector):
         client = _client(source)
         client.return_type = dict
         try:
-            quota_take(Platform.TWITTER)
+            quota_take(KEY)
             page = client.get_tweets(ids=external_ids[:100], expansions=["author_id"], tweet_fields=TWEET_FIELDS,
                                      user_fields=USER_FIELDS)
-        except ConnectorError:
+        except PlatformError:
             raise
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
-            raise translate_error(error, source) from error
+            raise fetch_error(error, source) from error
         users = {str(u["id"]): u for u in (page.get("includes") or {}).get("users", [])}
         items = []
         for tweet in page.get("data") or []:  # deleted or protected posts are simply absent
@@ -158,7 +121,7 @@ class TwitterConnector(Connector):
         token, newest = cursor.get("next_token"), cursor.get("pending_newest_id")
         items, skipped = [], []
         for _ in range(MAX_PAGES):
-            quota_take(Platform.TWITTER)
+            quota_take(KEY)
             page = call(**params, **({page_param: token} if token else {}))
             meta = page.get("meta") or {}
             newest = newest or meta.get("newest_id")

@@ -2,77 +2,25 @@
 context): a public reply is a post with in_reply_to_tweet_id, a private one a direct
 message to the mention's author."""
 
-from datetime import datetime, timezone
-
-import requests
 import tweepy
 from django.utils.translation import gettext as _
 
-from listening.choices import Platform
-from listening.connectors.base import ConnectorError, TimeoutSession
-from listening.locks import quota_take
-from responses.models import Visibility
-from responses.senders.base import Sender, SendError, network_error, same_text
+from platforms.base import PRIVATE, Sender
+from platforms.errors import PlatformError
+from platforms.http import TimeoutSession
+from platforms.quota import quota_take
+from platforms.replies import same_text
+from platforms.x.errors import KEY, SEND_SECRETS, send_error
 
-SEND_SECRETS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 MAX_PAGES = 3  # of the brand's recent posts or messages, when looking for a reply
 
 
-def _said(error: tweepy.HTTPException) -> str:
-    messages = [m for m in error.api_messages if m] or [str(error.response.reason or "")]
-    return "; ".join(messages)[:300]
-
-
-def translate_error(error: Exception, credential, visibility: str) -> SendError:
-    """X's HTTP status decides; X's own words are only shown."""
-    name = credential.name
-    if isinstance(error, ConnectorError):  # Écoute's shared request quota
-        return SendError(error.message, permanent=False, retry_at=error.retry_at)
-    if isinstance(error, tweepy.TooManyRequests):
-        reset = getattr(error, "reset_time", None)
-        return SendError(_("X's rate limit is reached (429): the reply goes out when X accepts requests again."),
-                         permanent=False, retry_at=datetime.fromtimestamp(reset, tz=timezone.utc) if reset else None)
-    if isinstance(error, tweepy.Unauthorized):
-        return SendError(
-            _("X refused the credential “%(name)s” (401): its access token is invalid, expired or revoked. "
-              "An admin must paste new access tokens for the brand's account, then the reply can be retried.")
-            % {"name": name}, permanent=True, needs_reauth=True)
-    if isinstance(error, tweepy.Forbidden):
-        if visibility == Visibility.PRIVATE:
-            reason = _("X refused to deliver this direct message (403). The person may not accept messages "
-                       "from the brand's account, or the app may lack direct-message access.")
-        else:
-            reason = _("X refused to publish this reply (403). X only lets an account reply when the author "
-                       "allows it: the author may have limited replies to people they mentioned or follow. "
-                       "The app may also lack write access, or the same text was already posted.")
-        said = _("X says: %(said)s") % {"said": _said(error)}
-        return SendError(f"{reason} {said}", permanent=True)
-    if isinstance(error, tweepy.NotFound):
-        return SendError(_("X says the post or person no longer exists (404): it may have been deleted."),
-                         permanent=True)
-    if isinstance(error, tweepy.BadRequest):
-        return SendError(_("X rejected this reply (400): %(said)s") % {"said": _said(error)}, permanent=True)
-    if isinstance(error, tweepy.TwitterServerError):
-        return SendError(_("X had a server error (%(status)s).") % {"status": error.response.status_code},
-                         permanent=False)
-    if isinstance(error, tweepy.HTTPException):
-        return SendError(_("X answered %(status)s: %(said)s") % {"status": error.response.status_code,
-                                                                 "said": _said(error)}, permanent=False)
-    if isinstance(error, requests.RequestException):
-        return network_error(error, "X")
-    if isinstance(error, (KeyError, ValueError, TypeError)):  # an answer that isn't the JSON X documents
-        return SendError(_("X sent an answer Écoute could not read."), permanent=False)
-    raise error
-
-
-class TwitterSender(Sender):
-    platform = Platform.TWITTER
-
+class XSender(Sender):
     def __init__(self, credential):
         super().__init__(credential)
         secrets = credential.secrets
         if not all(secrets.get(name) for name in SEND_SECRETS):
-            raise SendError(
+            raise PlatformError(
                 _("The credential “%(name)s” can read X but not reply: an admin must add the API key, API key "
                   "secret and the access tokens of the brand's account to it.") % {"name": credential.name},
                 permanent=True)
@@ -85,30 +33,30 @@ class TwitterSender(Sender):
         self._brand_user_id = None
 
     def check(self, *, mention, visibility: str) -> None:
-        if visibility == Visibility.PRIVATE and not (mention.author_id and mention.author.external_id):
-            raise SendError(_("X does not say who wrote this post, so no direct message can be sent."), permanent=True)
+        if visibility == PRIVATE and not (mention.author_id and mention.author.external_id):
+            raise PlatformError(_("X does not say who wrote this post, so no direct message can be sent."), permanent=True)
 
     def send(self, response) -> str:
         mention = response.mention
         visibility = response.visibility
         try:
-            quota_take(Platform.TWITTER)
-            if visibility == Visibility.PRIVATE:
+            quota_take(KEY)
+            if visibility == PRIVATE:
                 sent = self.client.create_direct_message(participant_id=mention.author.external_id,
                                                          text=response.text, user_auth=True)
                 return str(sent["data"]["dm_event_id"])
             sent = self.client.create_tweet(text=response.text, in_reply_to_tweet_id=mention.external_id, user_auth=True)
             return str(sent["data"]["id"])
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
-            raise translate_error(error, self.credential, visibility) from error
+            raise send_error(error, self.credential, visibility) from error
 
     def find_existing(self, response, *, exclude: set[str]) -> str | None:
         try:
-            if response.visibility == Visibility.PRIVATE:
+            if response.visibility == PRIVATE:
                 return self._find_message(response, exclude)
             return self._find_reply(response, exclude)
         except Exception as error:  # noqa: BLE001
-            raise translate_error(error, self.credential, response.visibility) from error
+            raise send_error(error, self.credential, response.visibility) from error
 
     def brand_user_id(self) -> str:
         """The brand account's X id. OAuth 1.0a access tokens start with it ("123-abc"),
@@ -118,7 +66,7 @@ class TwitterSender(Sender):
             if prefix.isdigit():
                 self._brand_user_id = prefix
             else:
-                quota_take(Platform.TWITTER)
+                quota_take(KEY)
                 self._brand_user_id = str(self.client.get_me(user_auth=True)["data"]["id"])
         return self._brand_user_id
 
@@ -126,7 +74,7 @@ class TwitterSender(Sender):
         """The brand's posts since the mention, looking for one replying to it with this text."""
         mention, token = response.mention, None
         for _page in range(MAX_PAGES):
-            quota_take(Platform.TWITTER)
+            quota_take(KEY)
             page = self.client.get_users_tweets(
                 self.brand_user_id(), since_id=mention.external_id, max_results=100,
                 tweet_fields=["referenced_tweets", "created_at"], user_auth=True,
@@ -146,7 +94,7 @@ class TwitterSender(Sender):
         """The conversation with the author, looking for a message the brand sent with this text."""
         brand_id, token = self.brand_user_id(), None
         for _page in range(MAX_PAGES):
-            quota_take(Platform.TWITTER)
+            quota_take(KEY)
             page = self.client.get_direct_message_events(
                 participant_id=response.mention.author.external_id, max_results=50, event_types="MessageCreate",
                 dm_event_fields=["id", "text", "sender_id", "created_at"], user_auth=True,

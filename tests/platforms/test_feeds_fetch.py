@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from listening.choices import SourceState
-from listening.connectors.feeds import MAX_FEED_BYTES
 from listening.models import Mention, Source
 from listening.polling import source_poll
+from platforms.feeds.fetch import MAX_FEED_BYTES
 
 DATA = Path(__file__).parent / "data"
 URL = "https://blog.example/feed.xml"

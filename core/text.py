@@ -1,4 +1,4 @@
-"""Text clean-up shared by connectors: HTML reduced to safe plain text, and values
+"""Text clean-up shared by the platforms and ingestion: HTML reduced to safe plain text, and values
 Postgres cannot store (NUL characters) replaced."""
 
 import hashlib

@@ -8,11 +8,17 @@ import requests
 import requests_mock
 
 from listening.choices import Platform, SourceKind
+from platforms.errors import PlatformError
+from platforms.x.send import XSender
 from responses.models import Visibility
-from responses.senders import SendError, sender_for
-from responses.senders.twitter import TwitterSender
+from responses.senders import sender_for
 from tests.factories import (
-    AuthorFactory, BrandFactory, CredentialFactory, MentionFactory, ResponseFactory, SourceFactory,
+    AuthorFactory,
+    BrandFactory,
+    CredentialFactory,
+    MentionFactory,
+    ResponseFactory,
+    SourceFactory,
 )
 
 TWEETS = "https://api.twitter.com/2/tweets"
@@ -37,7 +43,7 @@ def mention(db):
                           author=AuthorFactory(external_id="100", handle="lea_75"))
 
 
-def _sender(mention) -> TwitterSender:
+def _sender(mention) -> XSender:
     return sender_for(mention)
 
 
@@ -62,7 +68,7 @@ def test_a_reply_x_forbids_says_why_in_plain_words(http, mention):
     detail = ("Reply to this conversation is not allowed because you have not been mentioned or otherwise "
               "engaged by the author of the post you are replying to.")
     http.post(TWEETS, status_code=403, json={"detail": detail, "type": "about:blank", "title": "Forbidden", "status": 403})
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         _sender(mention).send(ResponseFactory(mention=mention, text=TEXT))
     error = caught.value
     assert error.permanent and not error.needs_reauth
@@ -73,7 +79,7 @@ def test_a_reply_x_forbids_says_why_in_plain_words(http, mention):
 def test_a_revoked_token_needs_reauthorization(http, mention):
     http.post(TWEETS, status_code=401, json={"title": "Unauthorized", "type": "about:blank", "status": 401,
                                              "detail": "Unauthorized"})
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         _sender(mention).send(ResponseFactory(mention=mention, text=TEXT))
     assert caught.value.permanent and caught.value.needs_reauth
     assert "“@LumioFR” (401)" in caught.value.message and "new access tokens" in caught.value.message
@@ -81,7 +87,7 @@ def test_a_revoked_token_needs_reauthorization(http, mention):
 
 def test_a_timeout_is_transient(http, mention):
     http.post(TWEETS, exc=requests.exceptions.ReadTimeout)
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         _sender(mention).send(ResponseFactory(mention=mention, text=TEXT))
     assert not caught.value.permanent and "ReadTimeout" in caught.value.message
 
@@ -89,15 +95,15 @@ def test_a_timeout_is_transient(http, mention):
 def test_a_rate_limit_says_when_to_come_back(http, mention):
     reset = int(time.time()) + 600
     http.post(TWEETS, status_code=429, json={"title": "Too Many Requests"}, headers={"x-rate-limit-reset": str(reset)})
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         _sender(mention).send(ResponseFactory(mention=mention, text=TEXT))
     assert not caught.value.permanent and int(caught.value.retry_at.timestamp()) == reset
 
 
 def test_a_reading_only_credential_cannot_reply(db):
     credential = CredentialFactory(secrets={"bearer_token": "bearer-xyz"}, name="Lecture seule")
-    with pytest.raises(SendError) as caught:
-        TwitterSender(credential)
+    with pytest.raises(PlatformError) as caught:
+        XSender(credential)
     assert caught.value.permanent and "can read X but not reply" in caught.value.message
 
 
@@ -145,7 +151,7 @@ def test_find_existing_looks_for_a_direct_message_sent_by_the_brand(http, mentio
 
 def test_a_direct_message_needs_to_know_the_author(db, mention):
     mention.author = None
-    with pytest.raises(SendError, match="who wrote this post"):
+    with pytest.raises(PlatformError, match="who wrote this post"):
         _sender(mention).check(mention=mention, visibility=Visibility.PRIVATE)
     _sender(mention).check(mention=mention, visibility=Visibility.PUBLIC)  # a public reply needs no author
 

@@ -4,7 +4,7 @@ from listening.choices import SourceState
 from listening.models import Credential, Mention, Source
 from listening.polling import source_poll
 from tests.factories import SourceFactory
-from tests.listening.fakes import SEARCH_URL, search_page, tweet, user
+from tests.platforms.fakes import SEARCH_URL, search_page, tweet, user
 
 
 def test_first_poll_stores_tweets_with_authors_and_metrics(http, x_source):

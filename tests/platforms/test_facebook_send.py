@@ -10,9 +10,16 @@ import requests_mock
 from django.utils import timezone
 
 from listening.choices import Platform, SourceKind
+from platforms.errors import PlatformError
 from responses.models import Visibility
-from responses.senders import SendError, sender_for
-from tests.factories import BrandFactory, CredentialFactory, MentionFactory, ResponseFactory, SourceFactory
+from responses.senders import sender_for
+from tests.factories import (
+    BrandFactory,
+    CredentialFactory,
+    MentionFactory,
+    ResponseFactory,
+    SourceFactory,
+)
 
 GRAPH = "https://graph.facebook.com/v23.0"
 PAGE = "104857600000001"
@@ -88,7 +95,7 @@ def test_a_private_reply_to_a_visitor_post_names_the_post(http, source):
 
 def test_a_private_reply_is_refused_after_seven_days(db, source):
     mention = _mention(source, posted_at=timezone.now() - timedelta(days=8))
-    with pytest.raises(SendError, match="within 7 days"):
+    with pytest.raises(PlatformError, match="within 7 days"):
         sender_for(mention).check(mention=mention, visibility=Visibility.PRIVATE)
     sender_for(mention).check(mention=mention, visibility=Visibility.PUBLIC)
 
@@ -97,7 +104,7 @@ def test_an_expired_page_token_needs_reauthorization(http, source):
     mention = _mention(source)
     http.post(f"{GRAPH}/{COMMENT}/comments", status_code=400, headers=JSON,
               json=_graph_error(190, 463, message="Le texte de Facebook peut changer"))
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         sender_for(mention).send(ResponseFactory(mention=mention, text=TEXT))
     assert caught.value.permanent and caught.value.needs_reauth
     assert "“Page Lumio” (error 190/463)" in caught.value.message and "new Page access token" in caught.value.message
@@ -106,7 +113,7 @@ def test_an_expired_page_token_needs_reauthorization(http, source):
 def test_a_second_private_reply_is_refused_by_its_code(http, source):
     mention = _mention(source)
     http.post(f"{GRAPH}/{PAGE}/messages", status_code=400, headers=JSON, json=_graph_error(10900))
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         sender_for(mention).send(ResponseFactory(mention=mention, text=TEXT, visibility=Visibility.PRIVATE))
     assert caught.value.permanent and "allows only one" in caught.value.message
 
@@ -115,7 +122,7 @@ def test_a_missing_permission_is_named(http, source):
     mention = _mention(source)
     http.post(f"{GRAPH}/{COMMENT}/comments", status_code=403, headers=JSON,
               json=_graph_error(200, message="Requires pages_manage_engagement"))
-    with pytest.raises(SendError) as caught:
+    with pytest.raises(PlatformError) as caught:
         sender_for(mention).send(ResponseFactory(mention=mention, text=TEXT))
     assert caught.value.permanent and not caught.value.needs_reauth
     assert "pages_manage_engagement" in caught.value.message
@@ -128,7 +135,7 @@ def test_a_graph_rate_limit_and_a_timeout_are_transient(http, source):
         {"exc": requests.exceptions.ConnectionError},
     ])
     for _ in range(2):
-        with pytest.raises(SendError) as caught:
+        with pytest.raises(PlatformError) as caught:
             sender_for(mention).send(ResponseFactory(mention=mention, text=TEXT))
         assert not caught.value.permanent
 

@@ -1,7 +1,7 @@
 from listening.choices import SourceState
 from listening.models import Mention, Source
 from listening.polling import source_poll
-from tests.listening.fakes import graph_comment, graph_error, graph_post
+from tests.platforms.fakes import graph_comment, graph_error, graph_post
 
 FEED = "https://graph.facebook.com/v23.0/104857600000001/feed"
 TAGGED = "https://graph.facebook.com/v23.0/104857600000001/tagged"

@@ -4,66 +4,16 @@ is a comment under the post or comment, a private one a Messenger private reply
 visitor post, within 7 days of it."""
 
 import json
-from datetime import timedelta
 
-import facebook
-import requests
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from listening.choices import Platform, SourceKind
-from listening.connectors.base import ConnectorError
-from listening.connectors.facebook import PERMISSION_CODES, RATE_LIMIT_CODES, REAUTH_CODES, graph_client
-from listening.locks import quota_take
-from responses.models import Visibility
-from responses.senders.base import Sender, SendError, network_error, same_text
-
-PRIVATE_REPLY_WINDOW = timedelta(days=7)
-ALREADY_REPLIED_PRIVATELY = 10900
-CANNOT_REPLY_PRIVATELY = 10903
-PERSON_UNAVAILABLE = 551
-BLOCKED_AS_ABUSIVE = 368
-
-
-def translate_error(error: Exception, credential) -> SendError:
-    """Graph error codes decide; Facebook's own words are only shown."""
-    if isinstance(error, ConnectorError):  # Écoute's shared request quota
-        return SendError(error.message, permanent=False, retry_at=error.retry_at)
-    if isinstance(error, requests.RequestException):
-        return network_error(error, "Facebook")
-    if isinstance(error, (KeyError, ValueError, TypeError)):
-        return SendError(_("Facebook sent an answer Écoute could not read."), permanent=False)
-    if not isinstance(error, facebook.GraphAPIError):
-        raise error
-    details = error.result.get("error", {}) if isinstance(error.result, dict) else {}
-    code, subcode, said = error.code, details.get("error_subcode"), str(error.message)[:300]
-    if code in REAUTH_CODES:
-        return SendError(
-            _("Facebook refused the Page token of “%(name)s” (error %(code)s): it expired, was revoked, or the "
-              "password changed. An admin must paste a new Page access token, then the reply can be retried.")
-            % {"name": credential.name, "code": f"{code}/{subcode}" if subcode else code},
-            permanent=True, needs_reauth=True)
-    if code == ALREADY_REPLIED_PRIVATELY:
-        return SendError(_("Facebook says this comment already has its private reply: it allows only one. "
-                           "Look in the Page's inbox."), permanent=True)
-    if code in (CANNOT_REPLY_PRIVATELY, PERSON_UNAVAILABLE):
-        return SendError(_("Facebook won't deliver a private reply to this person (error %(code)s): %(said)s")
-                         % {"code": code, "said": said}, permanent=True)
-    if code == BLOCKED_AS_ABUSIVE:
-        return SendError(_("Facebook blocked this reply as unwanted (error 368): %(said)s") % {"said": said},
-                         permanent=True)
-    if code in PERMISSION_CODES:
-        return SendError(
-            _("Facebook denied a permission (error %(code)s): %(said)s. Public replies need "
-              "pages_manage_engagement and private ones pages_messaging on the Page token.")
-            % {"code": code, "said": said}, permanent=True)
-    if code in RATE_LIMIT_CODES:
-        return SendError(_("Facebook's rate limit is reached (error %(code)s).") % {"code": code}, permanent=False)
-    if code == 100:
-        return SendError(_("Facebook rejected this reply (error 100): %(said)s. The post or comment may have "
-                           "been deleted.") % {"said": said}, permanent=True)
-    return SendError(_("Facebook failed (error %(code)s): %(said)s") % {"code": code or "?", "said": said},
-                     permanent=False)
+from platforms.base import PRIVATE, Sender
+from platforms.errors import PlatformError
+from platforms.facebook.errors import PRIVATE_REPLY_WINDOW, send_error
+from platforms.facebook.graph import KEY, PAGE_KIND, graph_client
+from platforms.quota import quota_take
+from platforms.replies import same_text
 
 
 def reply_target(mention) -> str:
@@ -74,47 +24,45 @@ def reply_target(mention) -> str:
 
 
 class FacebookSender(Sender):
-    platform = Platform.FACEBOOK
-
     def __init__(self, credential):
         super().__init__(credential)
         token = credential.secrets.get("page_access_token")
         if not token:
-            raise SendError(_("The credential “%(name)s” has no Page access token: an admin must add one.")
+            raise PlatformError(_("The credential “%(name)s” has no Page access token: an admin must add one.")
                             % {"name": credential.name}, permanent=True)
         self.graph = graph_client(token)
         self._page_id = None
 
     def check(self, *, mention, visibility: str) -> None:
-        if visibility == Visibility.PRIVATE and mention.posted_at < timezone.now() - PRIVATE_REPLY_WINDOW:
-            raise SendError(_("Facebook allows a private reply only within 7 days of the comment or post; "
+        if visibility == PRIVATE and mention.posted_at < timezone.now() - PRIVATE_REPLY_WINDOW:
+            raise PlatformError(_("Facebook allows a private reply only within 7 days of the comment or post; "
                               "this one is older. Reply publicly instead."), permanent=True)
 
     def send(self, response) -> str:
         try:
-            quota_take(Platform.FACEBOOK)
-            if response.visibility == Visibility.PRIVATE:
+            quota_take(KEY)
+            if response.visibility == PRIVATE:
                 return self._send_private(response)
             created = self.graph.put_object(reply_target(response.mention), "comments", message=response.text)
             return str(created["id"])
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
-            raise translate_error(error, self.credential) from error
+            raise send_error(error, self.credential) from error
 
     def find_existing(self, response, *, exclude: set[str]) -> str | None:
         try:
-            if response.visibility == Visibility.PRIVATE:
+            if response.visibility == PRIVATE:
                 return self._find_private(response, exclude)
             return self._find_comment(response, exclude)
         except Exception as error:  # noqa: BLE001
-            raise translate_error(error, self.credential) from error
+            raise send_error(error, self.credential) from error
 
     def page_id(self, mention) -> str:
         if self._page_id is None:
             source = mention.source
-            if source is not None and source.kind == SourceKind.FACEBOOK_PAGE:
+            if source is not None and source.kind == PAGE_KIND:
                 self._page_id = source.target
             else:  # a Page token's "me" is the Page
-                quota_take(Platform.FACEBOOK)
+                quota_take(KEY)
                 self._page_id = str(self.graph.get_object("me", fields="id")["id"])
         return self._page_id
 
@@ -133,7 +81,7 @@ class FacebookSender(Sender):
         """The newest comments under the reply target, looking for the Page's with this text."""
         mention = response.mention
         page_id = self.page_id(mention)
-        quota_take(Platform.FACEBOOK)
+        quota_take(KEY)
         comments = self.graph.get_connections(
             reply_target(mention), "comments", fields="id,message,from", filter="stream",
             order="reverse_chronological", limit=100)
@@ -149,12 +97,12 @@ class FacebookSender(Sender):
         if not mention.in_reply_to_id:
             return None  # visitor posts don't say; a second send gets error 10900 instead of a duplicate
         page_id = self.page_id(mention)
-        quota_take(Platform.FACEBOOK)
+        quota_take(KEY)
         comment = self.graph.get_object(mention.external_id, fields="private_reply_conversation")
         conversation = (comment.get("private_reply_conversation") or {}).get("id")
         if not conversation:
             return None
-        quota_take(Platform.FACEBOOK)
+        quota_take(KEY)
         messages = self.graph.get_connections(conversation, "messages", fields="id,message,from", limit=25)
         for message in messages.get("data") or []:
             if (str((message.get("from") or {}).get("id")) == page_id and str(message["id"]) not in exclude

@@ -4,21 +4,23 @@ WordPress comment feeds, with conditional GET: an unchanged feed costs one 304."
 import calendar
 import logging
 import time
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlparse
 
 import feedparser
 import requests
 
-from listening.choices import Platform
-from listening.connectors.base import HTTP_TIMEOUT, Connector, ConnectorError, FetchResult, network_error
-from listening.locks import quota_take
-from listening.normalized import NormalizedAuthor, NormalizedMention
-from listening.text import html_to_text, short_id
+from core.text import html_to_text, short_id
+from platforms.base import Connector, FetchResult
+from platforms.errors import PlatformError
+from platforms.http import HTTP_TIMEOUT, network_error, retry_after
+from platforms.normalized import NormalizedAuthor, NormalizedMention
+from platforms.quota import quota_take
 
 logger = logging.getLogger(__name__)
 
+KEY = "blog"
+FEED_KIND = "feed"
 MAX_FEED_BYTES = 20 * 1024 * 1024
 USER_AGENT = "Ecoute feed reader (+https://github.com/ecoute)"
 
@@ -43,25 +45,13 @@ def _matches(keywords: str, text: str) -> bool:
     return not words or any(word in text.casefold() for word in words)
 
 
-def _retry_after(response) -> datetime | None:
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    if value.isdigit():
-        return datetime.now(timezone.utc) + timedelta(seconds=int(value))
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _download(url: str, cursor: dict) -> requests.Response | None:
     headers = {"User-Agent": USER_AGENT}
     if cursor.get("etag"):
         headers["If-None-Match"] = cursor["etag"]
     if cursor.get("modified"):
         headers["If-Modified-Since"] = cursor["modified"]
-    quota_take(Platform.BLOG)
+    quota_take(KEY)
     try:
         response = requests.get(url, headers=headers, timeout=HTTP_TIMEOUT, stream=True)
     except requests.RequestException as error:
@@ -70,19 +60,19 @@ def _download(url: str, cursor: dict) -> requests.Response | None:
     if status == 304:
         return None
     if status in (404, 410):
-        raise ConnectorError(f"The feed is gone (HTTP {status}). Check the URL in the source.", permanent=True)
+        raise PlatformError(f"The feed is gone (HTTP {status}). Check the URL in the source.", permanent=True)
     if status in (401, 403):
-        raise ConnectorError(f"The site refuses to serve the feed (HTTP {status}).", permanent=True)
+        raise PlatformError(f"The site refuses to serve the feed (HTTP {status}).", permanent=True)
     if status == 429:
-        raise ConnectorError("The site asks Écoute to slow down (HTTP 429).", permanent=False, retry_at=_retry_after(response))
+        raise PlatformError("The site asks Écoute to slow down (HTTP 429).", permanent=False, retry_at=retry_after(response))
     if status >= 400:
-        raise ConnectorError(f"The site answered HTTP {status}. Écoute will retry.", permanent=False)
+        raise PlatformError(f"The site answered HTTP {status}. Écoute will retry.", permanent=False)
     body = bytearray()
     try:
         for chunk in response.iter_content(64 * 1024):
             body.extend(chunk)
             if len(body) > MAX_FEED_BYTES:
-                raise ConnectorError("The feed is larger than 20 MB: is the URL really a feed?", permanent=True)
+                raise PlatformError("The feed is larger than 20 MB: is the URL really a feed?", permanent=True)
     except requests.RequestException as error:
         raise network_error(error, "The feed's site") from error
     response._content = bytes(body)
@@ -90,8 +80,6 @@ def _download(url: str, cursor: dict) -> requests.Response | None:
 
 
 class FeedConnector(Connector):
-    platform = Platform.BLOG
-
     def fetch(self, source, cursor: dict) -> FetchResult:
         response = _download(source.target, cursor)
         if response is None:
@@ -99,7 +87,7 @@ class FeedConnector(Connector):
         parsed = feedparser.parse(response.content, response_headers={
             "content-type": response.headers.get("Content-Type", ""), "content-location": source.target})
         if parsed.bozo and not parsed.entries:
-            raise ConnectorError(f"The feed could not be read ({parsed.get('bozo_exception')!r:.200}).", permanent=False)
+            raise PlatformError(f"The feed could not be read ({parsed.get('bozo_exception')!r:.200}).", permanent=False)
         items, skipped = [], []
         for entry in parsed.entries:
             try:

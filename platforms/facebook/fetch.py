@@ -1,19 +1,17 @@
 """Facebook Pages through facebook-sdk's GraphAPI: the Page's feed (its own posts and
 visitors' posts), posts that tag the Page, and the comments under them, incrementally by
-time. Webhook deliveries (listening/webhooks.py) bring the same items in real time; both
+time. Webhook deliveries (webhook.py) bring the same items in real time; both
 paths store an item once."""
 
 import logging
 from datetime import datetime
 
-import facebook
-import requests
-from django.conf import settings
-
-from listening.choices import Platform
-from listening.connectors.base import HTTP_TIMEOUT, Connector, ConnectorError, FetchResult, network_error
-from listening.locks import quota_take
-from listening.normalized import NormalizedAuthor, NormalizedMention
+from platforms.base import Connector, FetchResult
+from platforms.errors import PlatformError
+from platforms.facebook.errors import fetch_error
+from platforms.facebook.graph import KEY, graph_client
+from platforms.normalized import NormalizedAuthor, NormalizedMention
+from platforms.quota import quota_take
 
 logger = logging.getLogger(__name__)
 
@@ -24,50 +22,6 @@ POST_FIELDS = (
     "id,message,created_time,updated_time,from,permalink_url,shares,"
     f"reactions.summary(total_count).limit(0),comments.limit(100){{{COMMENT_FIELDS}}}"
 )
-REAUTH_CODES = {190, 102}
-PERMISSION_CODES = {10} | set(range(200, 300))
-RATE_LIMIT_CODES = {4, 17, 32, 613, 80001}
-
-
-def graph_client(token: str) -> facebook.GraphAPI:
-    graph = facebook.GraphAPI(access_token=token, timeout=HTTP_TIMEOUT[1])
-    # facebook-sdk 3.1.0 only accepts Graph versions 2.8–3.1, all retired by Meta, and its
-    # constructor refuses anything newer. Set the current version here, the one place
-    # where a client is made, from settings.FACEBOOK_GRAPH_VERSION.
-    graph.version = settings.FACEBOOK_GRAPH_VERSION
-    return graph
-
-
-def translate_error(error: Exception, source) -> ConnectorError:
-    """Graph error codes decide; the message is only shown to the admin."""
-    if isinstance(error, requests.RequestException):
-        return network_error(error, "Facebook")
-    if isinstance(error, (KeyError, ValueError, TypeError)):  # facebook-sdk choking on an odd response
-        return ConnectorError(f"Facebook sent a response Écoute could not read ({error!r:.100}). Écoute will retry.",
-                              permanent=False)
-    if not isinstance(error, facebook.GraphAPIError):
-        raise error
-    details = error.result.get("error", {}) if isinstance(error.result, dict) else {}
-    code, subcode = error.code, details.get("error_subcode")
-    name = source.credential.name if source.credential else "?"
-    said = str(error.message)[:300]
-    if code in REAUTH_CODES:
-        return ConnectorError(
-            f"Facebook refused the Page token of “{name}” (error {code}{f'/{subcode}' if subcode else ''}): "
-            "it expired, was revoked, or the password changed. Paste a new Page access token in the admin.",
-            permanent=True, needs_reauth=True)
-    if code in PERMISSION_CODES:
-        return ConnectorError(f"Facebook denied a permission (error {code}): {said}. Grant it to the app, then re-enable the source.",
-                              permanent=True)
-    if code == 100 and subcode == 33:
-        return ConnectorError(f"Facebook says Page {source.target} does not exist or this token can't see it.", permanent=True)
-    if code in RATE_LIMIT_CODES:
-        return ConnectorError(f"Facebook rate limit reached (error {code}). Écoute will wait and retry.", permanent=False)
-    if code == 100:
-        return ConnectorError(f"Facebook rejected the request (error 100): {said}", permanent=True)
-    return ConnectorError(f"Facebook failed{f' (error {code})' if code else ''}: {said}. Écoute will retry.", permanent=False)
-
-
 def _time(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
 
@@ -100,12 +54,10 @@ def normalize_comment(comment: dict, post_id: str) -> NormalizedMention:
 
 
 class FacebookPageConnector(Connector):
-    platform = Platform.FACEBOOK
-
     def fetch(self, source, cursor: dict) -> FetchResult:
         token = source.credential.secrets.get("page_access_token") if source.credential else None
         if not token:
-            raise ConnectorError("This Facebook source has no Page access token. Add one to its credential in the admin.",
+            raise PlatformError("This Facebook source has no Page access token. Add one to its credential in the admin.",
                                  permanent=True, needs_reauth=True)
         graph = graph_client(token)
         params = {"fields": POST_FIELDS, "limit": 50}
@@ -116,16 +68,16 @@ class FacebookPageConnector(Connector):
             for edge in ("feed", "tagged"):
                 for post in self._posts(graph, source.target, edge, params):
                     newest = max(newest, self._collect(post, items, skipped))
-        except ConnectorError:
+        except PlatformError:
             raise
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
-            raise translate_error(error, source) from error
+            raise fetch_error(error, source) from error
         return FetchResult(items=items, cursor={"since": newest} if newest else {}, skipped=skipped)
 
     def _posts(self, graph, page_id: str, edge: str, params: dict):
         after = None
         for _ in range(MAX_PAGES):
-            quota_take(Platform.FACEBOOK)
+            quota_take(KEY)
             page = graph.get_connections(page_id, edge, **params, **({"after": after} if after else {}))
             yield from page.get("data") or []
             after = ((page.get("paging") or {}).get("cursors") or {}).get("after")

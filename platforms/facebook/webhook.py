@@ -1,0 +1,90 @@
+"""Facebook Page webhooks (field `feed`): new posts and comments in real time.
+
+GET answers Meta's subscription handshake (hub.challenge). POST must carry a valid
+X-Hub-Signature-256, an HMAC-SHA256 of the raw body with the app secret, compared in
+constant time. listening/webhooks.py serves the endpoint and stores what `parse` returns."""
+
+import hashlib
+import hmac
+import logging
+from datetime import datetime, timezone
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def signature_valid(body: bytes, header: str, secrets: list[str]) -> bool:
+    if not header.startswith("sha256="):
+        return False
+    given = header.removeprefix("sha256=")
+    return any(
+        hmac.compare_digest(hmac.new(secret.encode(), body, hashlib.sha256).hexdigest(), given)
+        for secret in secrets if secret
+    )
+
+
+def item_from_change(value: dict) -> dict | None:
+    """A `feed` change as the JSON form of a normalized mention, or None to ignore it."""
+    if value.get("verb") not in ("add", "edited") or value.get("item") not in ("comment", "post", "status", "photo", "video"):
+        return None
+    is_comment = value["item"] == "comment"
+    external_id = value.get("comment_id") if is_comment else value.get("post_id")
+    created = value.get("created_time")
+    if not external_id or created is None:
+        return None
+    posted_at = (datetime.fromtimestamp(created, tz=timezone.utc) if isinstance(created, (int, float))
+                 else datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z"))
+    sender = value.get("from") or {}
+    return {
+        "external_id": str(external_id), "text": value.get("message") or "", "posted_at": posted_at.isoformat(),
+        "in_reply_to_id": str(value.get("parent_id") or value.get("post_id") or "") if is_comment else "",
+        "conversation_id": str(value.get("post_id") or ""),
+        "url": value.get("permalink_url") or value.get("link") or "",
+        "author": {"external_id": str(sender["id"]), "display_name": sender.get("name", "")} if sender.get("id") else None,
+        "raw": value,
+    }
+
+
+class FacebookWebhook:
+    """What the shared webhook endpoint asks of a platform."""
+
+    signature_header = "X-Hub-Signature-256"
+    secret_name = "app_secret"  # the credential value that may also sign deliveries
+
+    def handshake(self, query) -> str | None:
+        """The challenge to echo when Meta verifies the subscription, else None."""
+        expected = settings.FACEBOOK_WEBHOOK_VERIFY_TOKEN
+        if (query.get("hub.mode") == "subscribe" and expected
+                and hmac.compare_digest(query.get("hub.verify_token", ""), expected)):
+            return query.get("hub.challenge", "")
+        return None
+
+    def app_secrets(self) -> list[str]:
+        return [settings.FACEBOOK_APP_SECRET]
+
+    def signature_valid(self, body: bytes, header: str, secrets: list[str]) -> bool:
+        return signature_valid(body, header, secrets)
+
+    def targets(self, payload) -> set[str]:
+        """The Page ids a delivery is about (sources' targets), or raises ValueError."""
+        if not isinstance(payload, dict) or payload.get("object") != "page":
+            raise ValueError("not a Page webhook payload")
+        return {str(entry["id"]) for entry in payload["entry"]}
+
+    def items(self, payload) -> dict[str, list[dict]]:
+        """Page id -> the JSON form of the mentions its changes carry."""
+        found: dict[str, list[dict]] = {}
+        for entry in payload["entry"]:
+            items = found.setdefault(str(entry["id"]), [])
+            for change in entry.get("changes") or []:
+                if change.get("field") != "feed" or not isinstance(change.get("value"), dict):
+                    continue
+                try:
+                    item = item_from_change(change["value"])
+                except (KeyError, TypeError, ValueError) as error:
+                    logger.warning("Facebook webhook: skipped a malformed change (%r)", error)
+                    continue
+                if item:
+                    items.append(item)
+        return found

@@ -1,0 +1,32 @@
+"""A request quota per platform, shared by all workers through Redis (the shared cache)."""
+
+import time
+from datetime import datetime, timezone
+
+from django.conf import settings
+from django.core.cache import cache
+
+from platforms.errors import PlatformError
+
+QUOTA_WINDOW_SECONDS = 15 * 60
+
+
+def quota_take(platform: str) -> None:
+    """Counts one request against the platform's shared 15-minute quota, or raises a
+    transient PlatformError saying when the window reopens."""
+    limit = settings.PLATFORM_QUOTAS.get(platform)
+    if not limit:
+        return
+    window = int(time.time()) // QUOTA_WINDOW_SECONDS
+    key = f"quota:{platform}:{window}"
+    cache.add(key, 0, timeout=QUOTA_WINDOW_SECONDS + 60)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the key expired in between
+        cache.set(key, 1, timeout=QUOTA_WINDOW_SECONDS + 60)
+        used = 1
+    if used > limit:
+        reopens = datetime.fromtimestamp((window + 1) * QUOTA_WINDOW_SECONDS, tz=timezone.utc)
+        raise PlatformError(
+            f"Écoute's own {platform} quota ({limit} requests per 15 minutes, shared by all workers) is used up.",
+            permanent=False, retry_at=reopens)

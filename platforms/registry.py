@@ -1,0 +1,28 @@
+"""The one list of platforms. Adding a platform is one new package under platforms/ that
+builds a `Platform`, plus one line here (and the migration its new choices need)."""
+
+from platforms import facebook, feeds, x
+from platforms.base import Connector, Platform
+from platforms.errors import PlatformError
+
+PLATFORMS: dict[str, Platform] = {p.key: p for p in (
+    x.PLATFORM,
+    facebook.PLATFORM,
+    feeds.PLATFORM,
+)}
+
+
+def platform(key: str) -> Platform:
+    """The platform stored as `key` (Mention.platform, Credential.platform); KeyError if none."""
+    return PLATFORMS[key]
+
+
+def platform_of_kind(kind: str) -> Platform | None:
+    return next((p for p in PLATFORMS.values() if any(k.value == kind for k in p.source_kinds)), None)
+
+
+def connector_for(source) -> Connector:
+    found = platform_of_kind(source.kind)
+    if found is None:
+        raise PlatformError(f"Sources of kind “{source.kind}” are not polled.", permanent=True)
+    return found.connector_for(source.kind)
