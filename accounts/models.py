@@ -30,3 +30,31 @@ class Profile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class TeamRole(models.TextChoices):
+    """A person's role on one brand's team (the same three roles as the site-wide ones)."""
+
+    COMMUNITY_MANAGER = "Community manager", _("Community manager")
+    MANAGER = "Manager", _("Manager")
+    ADMIN = "Admin", _("Admin")
+
+
+class TeamMembership(models.Model):
+    """A person on a brand's team. Someone with a site-wide role (a role group) works on every
+    brand; someone without one sees only the brands whose teams they are on, with the role
+    given here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships",
+                             verbose_name=_("person"))
+    brand = models.ForeignKey("listening.Brand", on_delete=models.CASCADE, related_name="team_memberships",
+                              verbose_name=_("brand"))
+    role = models.CharField(_("role"), max_length=32, choices=TeamRole.choices, default=TeamRole.COMMUNITY_MANAGER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "brand"], name="one_membership_per_brand")]
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+
+    def __str__(self):
+        return f"{self.user} · {self.brand} · {self.get_role_display()}"

@@ -25,18 +25,21 @@ TREND_ARROWS = {"new": "★", "rising": "↑", "falling": "↓", "steady": "→"
 
 
 def _get_alert_for_user(request, pk: int) -> CrisisAlert:
-    """The one access check for an alert: managers and admins only."""
+    """The one access check for an alert: managers and admins of its brand only."""
     if not roles.has_role(request.user, roles.MANAGER):
         raise PermissionDenied
+    alerts = roles.limit_to_brands(CrisisAlert.objects.all(), request.user, roles.MANAGER)
     try:
-        return CrisisAlert.objects.select_related("brand", "acknowledged_by", "resolved_by").get(pk=pk)
+        return alerts.select_related("brand", "acknowledged_by", "resolved_by").get(pk=pk)
     except CrisisAlert.DoesNotExist:
         raise Http404 from None
 
 
-def crisis_alerts_list(*, history: int = 50) -> tuple[list[CrisisAlert], list[CrisisAlert]]:
-    """The page's read (a selector): open and acknowledged alerts, newest first, then the latest resolved."""
-    base = CrisisAlert.objects.select_related("brand", "acknowledged_by", "resolved_by")
+def crisis_alerts_list(*, user, history: int = 50) -> tuple[list[CrisisAlert], list[CrisisAlert]]:
+    """The page's read (a selector): open and acknowledged alerts of the reader's brands, newest
+    first, then the latest resolved."""
+    base = roles.limit_to_brands(CrisisAlert.objects.all(), user, roles.MANAGER) \
+        .select_related("brand", "acknowledged_by", "resolved_by")
     active = list(base.filter(state__in=ACTIVE_ALERT_STATES).order_by("-opened_at", "-id"))
     past = list(base.filter(state=CrisisAlertState.RESOLVED).order_by("-resolved_at", "-id")[:history])
     alerting.alerts_with_details(active + past)
@@ -46,7 +49,7 @@ def crisis_alerts_list(*, history: int = 50) -> tuple[list[CrisisAlert], list[Cr
 @require_GET
 @roles.role_required(roles.MANAGER)
 def alerts(request):
-    active, history = crisis_alerts_list()
+    active, history = crisis_alerts_list(user=request.user)
     return render(request, "complaints/alerts.html", {"active": active, "history": history})
 
 
@@ -82,7 +85,7 @@ def _change(request, pk: int, service, done: str):
 @roles.role_required(roles.MANAGER)
 def insights(request):
     query = request.GET
-    brands = list(Brand.objects.only("id", "name"))
+    brands = list(roles.limit_to_brands(Brand.objects.only("id", "name"), request.user, roles.MANAGER, field="pk"))
     brand = next((b for b in brands if str(b.pk) == query.get("brand")), None)
     language = query.get("language") if query.get("language") in dict(LANGUAGES) else ""
     start_text, end_text = query.get("from", "").strip(), query.get("to", "").strip()
@@ -95,7 +98,8 @@ def insights(request):
     }
     try:
         start, end = _period(period=period, start_text=start_text, end_text=end_text)
-        found = complaint_insights(start=start, end=end, brand=brand, language=language)
+        found = complaint_insights(start=start, end=end, brand=brand, language=language,
+                                   brand_ids=roles.brand_ids_for(request.user, roles.MANAGER))
     except ValueError as problem:
         context["error"] = str(problem)
     else:

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -158,9 +157,8 @@ def alerts_with_details(alerts: list[CrisisAlert]) -> list[CrisisAlert]:
 
 def crisis_recipients(*, brand_id: int) -> list:
     """The people e-mailed about a brand's crisis: the ones chosen in its settings, else every
-    manager and admin. Only active managers and admins with an address, whoever was chosen."""
-    managers = Q(is_superuser=True) | Q(groups__name__in=[roles.MANAGER, roles.ADMIN])
-    users = get_user_model().objects.filter(managers, is_active=True).exclude(email="")
+    manager and admin of the brand. Only active managers and admins with an address, whoever was chosen."""
+    users = get_user_model().objects.filter(roles.people_with_brand_role(brand_id, roles.MANAGER)).exclude(email="")
     chosen = CrisisSettings.email_recipients.through.objects.filter(crisissettings__brand_id=brand_id)
     if chosen.exists():
         users = users.filter(pk__in=chosen.values("user_id"))

@@ -267,6 +267,7 @@ def _trend(count: int, previous: int) -> str:
 
 def complaint_insights(
     *, start: datetime, end: datetime, brand: Brand | None = None, language: str = "", limit: int = 10,
+    brand_ids: set[int] | None = None,
 ) -> ComplaintInsights:
     """Complaint topics of a brand (or of all brands) for [start, end), compared with the
     period of equal length just before. language: "fr", "en" or "" for every language."""
@@ -277,6 +278,8 @@ def complaint_insights(
     mentions, brands = Mention.objects.all(), Brand.objects.all()
     if brand is not None:
         mentions, brands = mentions.filter(brand=brand), brands.filter(pk=brand.pk)
+    if brand_ids is not None:  # the brands the reader works on
+        mentions, brands = mentions.filter(brand_id__in=brand_ids), brands.filter(pk__in=brand_ids)
     if language:
         mentions = mentions.filter(language__istartswith=language)
     current = mentions.filter(posted_at__gte=start, posted_at__lt=end)

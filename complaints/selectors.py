@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts import roles
 from listening.choices import OPEN_STATUSES
 from listening.models import Brand, Mention
 
@@ -48,7 +49,7 @@ def search_filter(qs: QuerySet[Mention], text: str) -> QuerySet[Mention]:
 
 
 def _filtered(*, filters: QueueFilters, user, now=None) -> QuerySet[Mention]:
-    qs: QuerySet[Mention] = Mention.objects.all()
+    qs: QuerySet[Mention] = roles.limit_to_brands(Mention.objects.all(), user)
     if filters.status:
         qs = qs.filter(status=filters.status)
     else:
@@ -134,8 +135,8 @@ def latest_mention_id() -> int:
     return Mention.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def brands_for_filters() -> QuerySet[Brand]:
-    return Brand.objects.only("id", "name")
+def brands_for_filters(*, user) -> QuerySet[Brand]:
+    return roles.limit_to_brands(Brand.objects.only("id", "name"), user, field="pk")
 
 
 def mention_for_page(*, pk: int) -> Mention:

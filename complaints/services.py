@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from complaints.triage import priority_apply, triage_fields_apply
 from listening.choices import EventKind, Label, Status
 from listening.models import Mention
@@ -127,7 +128,8 @@ def mention_take_next(*, user, brand_id: int | None = None) -> Mention | None:
 
     for _attempt in range(5):
         with transaction.atomic():
-            candidates = Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES], assignee__isnull=True)
+            candidates = roles.limit_to_brands(Mention.objects.filter(
+                status__in=[s.value for s in OPEN_STATUSES], assignee__isnull=True), user)
             if brand_id:
                 candidates = candidates.filter(brand_id=brand_id)
             candidates = candidates.order_by("-priority", "-id")
@@ -155,7 +157,8 @@ def mentions_bulk_apply(*, mention_ids: list[int], action: str, actor, label: st
     if action == "relabel" and label not in Label.values:
         raise TriageError(_("Choose the label to give these mentions."))
     done = 0
-    for mention in Mention.objects.filter(pk__in=mention_ids[:500]).select_related("author").order_by("pk"):
+    mentions = roles.limit_to_brands(Mention.objects.filter(pk__in=mention_ids[:500]), actor)
+    for mention in mentions.select_related("author").order_by("pk"):
         if action == "assign_me":
             mention_assign(mention=mention, assignee=actor, actor=actor)
         elif action == "unassign":

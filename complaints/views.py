@@ -21,13 +21,17 @@ LANGUAGES = (("fr", "Français"), ("en", "English"))
 
 
 def _get_mention_for_user(request, pk: int) -> Mention:
-    """The one access check for a mention: the user must be at least a community manager."""
+    """The one access check for a mention: the user must be at least a community manager of
+    its brand (someone else's brand answers 404, as if the mention did not exist)."""
     if not roles.has_role(request.user, roles.COMMUNITY_MANAGER):
         raise PermissionDenied
     try:
-        return selectors.mention_for_page(pk=pk)
+        mention = selectors.mention_for_page(pk=pk)
     except Mention.DoesNotExist:
         raise Http404 from None
+    if not roles.has_brand_role(request.user, mention.brand_id):
+        raise Http404
+    return mention
 
 
 def _valid_cursor(raw: str, order: str) -> str:
@@ -82,7 +86,7 @@ def queue(request):
         "next_query": next_query.urlencode() if next_cursor else "",
         "since_query": since_query.urlencode(),
         "presence": presence.presence_others(mention_ids=[m.pk for m in mentions], user=request.user),
-        "brands": selectors.brands_for_filters(),
+        "brands": selectors.brands_for_filters(user=request.user),
         "platforms": Platform.choices,
         "labels": Label.choices,
         "statuses": Status.choices,
@@ -213,7 +217,7 @@ def mention_assign_view(request, pk: int):
         assignee = request.user
     elif request.POST.get("assignee"):
         assignee = get_user_model().objects.filter(pk=request.POST["assignee"], is_active=True).first()
-        if assignee is None or not roles.has_role(assignee, roles.COMMUNITY_MANAGER):
+        if assignee is None or not roles.has_brand_role(assignee, mention.brand_id):
             raise Http404
     services.mention_assign(mention=mention, assignee=assignee, actor=request.user)
     return _done(request, pk)

@@ -50,8 +50,8 @@ def backoff_seconds(failures: int) -> float:
 
 
 def _admins_notify(source: Source, message: str) -> None:
-    emails = [u.email for u in get_user_model().objects.filter(is_active=True).exclude(email="")
-              if roles.has_role(u, roles.ADMIN)]
+    emails = list(get_user_model().objects.filter(roles.people_with_brand_role(source.brand_id, roles.ADMIN))
+                  .exclude(email="").values_list("email", flat=True).distinct())
     if emails:
         send_mail(f"[Écoute] Source paused: {source}", f"{message}\n\nThe source stays paused until it is fixed in the admin.",
                   None, emails, fail_silently=True)

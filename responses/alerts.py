@@ -45,7 +45,7 @@ class AlertRun:
 def sla_alerts_send(*, now=None) -> AlertRun:
     now = now or timezone.now()
     run = AlertRun()
-    managers = None
+    managers: dict[int, list] = {}
     for brand_id, policies in sla_policies_by_brand().items():
         ids = _candidate_ids(brand_id=brand_id, policies=policies, now=now)
         for start in range(0, len(ids), CHUNK):
@@ -59,8 +59,9 @@ def sla_alerts_send(*, now=None) -> AlertRun:
                     if mention.assignee is not None and mention.assignee.is_active:
                         recipients = [mention.assignee]
                     else:
-                        managers = _managers() if managers is None else managers
-                        recipients = managers
+                        if brand_id not in managers:
+                            managers[brand_id] = _managers(brand_id)
+                        recipients = managers[brand_id]
                     run.notified += _notify(mention=mention, timing=timing, recipients=recipients)
     run.emailed = notifications_email_pending(now=now)
     return run
@@ -91,9 +92,8 @@ def _near(policy, minutes: int) -> timedelta:
     return timedelta(minutes=minutes * policy.near_breach_percent / 100)
 
 
-def _managers() -> list:
-    users = get_user_model().objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(groups__name__in=[roles.MANAGER, roles.ADMIN]))
+def _managers(brand_id: int) -> list:
+    users = get_user_model().objects.filter(roles.people_with_brand_role(brand_id, roles.MANAGER))
     return list(users.distinct().order_by("pk"))
 
 

@@ -7,4 +7,5 @@ def unread_notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not roles.has_role(user, roles.COMMUNITY_MANAGER):
         return {}
-    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    return {"unread_notifications": roles.limit_to_brands(unread, user, field="mention__brand_id").count()}

@@ -38,6 +38,13 @@ class ReportForm(forms.Form):
                               error_messages={"invalid_choice": gettext_lazy(
                                   "Group by day, week or month (not “%(value)s”).")})
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the brands the reader manages; "every brand" means all of those.
+        self.brand_ids = roles.brand_ids_for(user, roles.MANAGER)
+        self.fields["brand"].queryset = roles.limit_to_brands(self.fields["brand"].queryset, user, roles.MANAGER,
+                                                              field="pk")
+
     def clean(self):
         data = super().clean()
         today = timezone.localdate()
@@ -57,10 +64,17 @@ class ReportForm(forms.Form):
         data.update(start=start, end=end, group=group)
         return data
 
+    def _reader_brands(self) -> tuple[int, ...]:
+        """Every brand the reader manages: () for all of them, (0,) (no brand) for nobody's."""
+        if self.brand_ids is None:
+            return ()
+        return tuple(sorted(self.brand_ids)) or (0,)
+
     def filters(self) -> reports.ReportFilters:
         data = self.cleaned_data
         return reports.ReportFilters(
-            brand_ids=tuple(sorted(b.pk for b in data["brand"])), start=data["start"], end=data["end"],
+            brand_ids=tuple(sorted(b.pk for b in data["brand"])) or self._reader_brands(),
+            start=data["start"], end=data["end"],
             grouping=data["group"], time_zone=str(timezone.get_current_timezone()))
 
 
@@ -78,7 +92,7 @@ def _as_of(request) -> datetime:
 
 
 def _form_or_error(request):
-    form = ReportForm(request.GET)
+    form = ReportForm(request.GET, user=request.user)
     return form, (None if form.is_valid() else " ".join(str(e) for errors in form.errors.values() for e in errors))
 
 
@@ -87,7 +101,7 @@ def _form_or_error(request):
 def report(request):
     form, error = _form_or_error(request)
     context = {"form": form, "error": error, "presets": PRESETS, "groupings": list(reports.GROUPINGS.items()),
-               "brands": Brand.objects.only("id", "name")}
+               "brands": form.fields["brand"].queryset}
     if error:
         return render(request, "responses/report.html", context, status=400)
     result = reports.report_build(filters=form.filters(), now=_as_of(request))

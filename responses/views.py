@@ -60,7 +60,8 @@ def retry(request, pk: int):
 @require_GET
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def notifications(request):
-    items = Notification.objects.filter(user=request.user).select_related("mention")[:100]
+    items = roles.limit_to_brands(Notification.objects.filter(user=request.user), request.user,
+                                  field="mention__brand_id").select_related("mention")[:100]
     return render(request, "responses/notifications.html", {"notifications": items})
 
 

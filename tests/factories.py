@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.models import TeamMembership
 from listening.choices import Platform, SourceKind
 from listening.models import Author, Brand, Mention, Source
 
@@ -42,6 +43,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted:
             self.groups.add(_role_group(extracted))
         self.save()
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        """teams={brand: role}: memberships of brands' teams."""
+        for brand, role in (extracted or {}).items():
+            TeamMembership.objects.create(user=self, brand=brand, role=role)
 
 
 class BrandFactory(factory.django.DjangoModelFactory):
