@@ -58,3 +58,25 @@ class TeamMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.brand} · {self.get_role_display()}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is stored: the token itself is shown once, when it
+    is created. It acts as its owner (their brands and role) until it is revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("person"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. “helpdesk sync”."))
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

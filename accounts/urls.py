@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts.token_views import api_token_new, api_token_revoke_view, api_tokens
 from accounts.views import LoginView, language_switch, preferences
 
 urlpatterns = [
@@ -8,4 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("preferences/", preferences, name="preferences"),
     path("preferences/language/", language_switch, name="language"),
+    path("preferences/api-tokens/", api_tokens, name="api-tokens"),
+    path("preferences/api-tokens/new/", api_token_new, name="api-token-new"),
+    path("preferences/api-tokens/<int:pk>/revoke/", api_token_revoke_view, name="api-token-revoke"),
 ]

@@ -1,14 +1,15 @@
 """Reads for the queue and the mention page."""
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import roles
-from listening.choices import OPEN_STATUSES
+from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Brand, Mention
 
 PAGE_SIZE = 50
@@ -40,6 +41,34 @@ class QueueFilters:
     def active(self) -> bool:
         return any([self.brand, self.platform, self.label, self.status, self.language, self.assignee, self.period,
                     self.q])
+
+
+def _valid_cursor(raw: str, order: str) -> str:
+    head, _sep, pk = raw.rpartition(":")
+    try:
+        int(pk)
+        datetime.fromisoformat(head) if order == "age" else int(head)
+    except ValueError:
+        return ""
+    return raw
+
+
+def queue_filters_from(query) -> QueueFilters:
+    """The queue's filters from a query string (the page, its live bar, the API); unknown values are dropped."""
+    order = "age" if query.get("order") == "age" else "priority"
+    brand = query.get("brand", "")
+    return QueueFilters(
+        brand=int(brand) if brand.isdigit() else None,
+        platform=query.get("platform") if query.get("platform") in Platform.values else "",
+        label=query.get("label") if query.get("label") in Label.values else "",
+        status=query.get("status") if query.get("status") in Status.values else "",
+        language=query.get("language") if query.get("language") in dict(settings.LANGUAGES) else "",
+        assignee=query.get("assignee") if query.get("assignee") in ("me", "none") else "",
+        period=query.get("period") if query.get("period") in PERIODS else "",
+        q=query.get("q", "").strip()[:200],
+        order=order,
+        after=_valid_cursor(query.get("after", ""), order),
+    )
 
 
 def search_filter(qs: QuerySet[Mention], text: str) -> QuerySet[Mention]:

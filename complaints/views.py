@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -34,33 +32,6 @@ def _get_mention_for_user(request, pk: int) -> Mention:
     return mention
 
 
-def _valid_cursor(raw: str, order: str) -> str:
-    head, _sep, pk = raw.rpartition(":")
-    try:
-        int(pk)
-        datetime.fromisoformat(head) if order == "age" else int(head)
-    except ValueError:
-        return ""
-    return raw
-
-
-def _filters_from(query) -> selectors.QueueFilters:
-    order = "age" if query.get("order") == "age" else "priority"
-    brand = query.get("brand", "")
-    return selectors.QueueFilters(
-        brand=int(brand) if brand.isdigit() else None,
-        platform=query.get("platform") if query.get("platform") in Platform.values else "",
-        label=query.get("label") if query.get("label") in Label.values else "",
-        status=query.get("status") if query.get("status") in Status.values else "",
-        language=query.get("language") if query.get("language") in dict(LANGUAGES) else "",
-        assignee=query.get("assignee") if query.get("assignee") in ("me", "none") else "",
-        period=query.get("period") if query.get("period") in selectors.PERIODS else "",
-        q=query.get("q", "").strip()[:200],
-        order=order,
-        after=_valid_cursor(query.get("after", ""), order),
-    )
-
-
 def _queue_url(query) -> str:
     """The queue with the same filters, from its first page."""
     query = query.copy()
@@ -72,7 +43,7 @@ def _queue_url(query) -> str:
 @require_GET
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def queue(request):
-    filters = _filters_from(request.GET)
+    filters = selectors.queue_filters_from(request.GET)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
     near_breach_percent_attach(mentions=mentions)
     next_query = request.GET.copy()
@@ -104,7 +75,7 @@ def queue_new(request):
     """The "N new mentions" bar, polled by the queue page: rows are never inserted under the
     reader's cursor; the bar offers to show them."""
     since = request.GET.get("since", "")
-    count = selectors.queue_new_count(filters=_filters_from(request.GET), user=request.user,
+    count = selectors.queue_new_count(filters=selectors.queue_filters_from(request.GET), user=request.user,
                                       since_id=int(since) if since.isdigit() else 0)
     return render(request, "complaints/partials/new_bar.html", {
         "count": count, "queue_url": _queue_url(request.GET), "poll_query": request.GET.urlencode(),

@@ -54,10 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_celery_beat",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "listening",
     "complaints",
     "responses",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -233,3 +237,30 @@ FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
 # --- Classifier
 # Label corrections since the active model was trained that start a retraining (a nightly one runs too).
 CLASSIFIER_RETRAIN_AFTER_CORRECTIONS = env_int("CLASSIFIER_RETRAIN_AFTER_CORRECTIONS", 50)
+
+# --- API (Django REST framework): personal tokens or the browser session, JSON errors,
+# a request budget per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_REQUESTS_PER_MINUTE", "120") + "/min"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Écoute API",
+    "DESCRIPTION": "Mentions, triage, replies, canned responses, sources' health and report figures. "
+                   "Authenticate with a personal token: Authorization: Bearer <token>.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"LabelEnum": "listening.choices.Label", "MentionStatusEnum": "listening.choices.Status",
+                            "ResponseStatusEnum": "responses.models.ResponseStatus"},
+}

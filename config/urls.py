@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("webhooks/<str:platform_key>/", platform_webhook, name="platform-webhook"),
 ]

@@ -42,6 +42,8 @@ class Response(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=ResponseStatus.choices, default=ResponseStatus.QUEUED)
     # Recorded before sending; a retry uses it to check whether the platform already has the reply.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The Idempotency-Key an API client sent: the same key from the same person is the same reply.
+    client_key = models.CharField(max_length=200, blank=True, editable=False)
     platform_reply_id = models.CharField(_("platform reply id"), max_length=128, blank=True)
     error_message = models.TextField(_("why it failed"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -53,6 +55,8 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         indexes = [models.Index(fields=["mention", "sent_at"], name="response_mention_sent")]
+        constraints = [models.UniqueConstraint(fields=["author", "client_key"], condition=~models.Q(client_key=""),
+                                               name="response_one_per_client_key")]
 
     def __str__(self):
         return f"{self.get_visibility_display()} · {self.get_status_display()}"

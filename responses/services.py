@@ -117,8 +117,10 @@ def _sendable_check(*, mention: Mention, visibility: str) -> None:
 
 
 @transaction.atomic
-def response_create(*, mention: Mention, author, text: str, visibility: str) -> Response:
-    """Records a reply to send (queued) and sends it once the transaction commits."""
+def response_create(*, mention: Mention, author, text: str, visibility: str, client_key: str = "") -> Response:
+    """Records a reply to send (queued) and sends it once the transaction commits. With a
+    client_key (an API client's Idempotency-Key), the same key from the same person returns the
+    reply it created the first time instead of queuing another."""
     from responses.tasks import send_response
 
     text = (text or "").strip()
@@ -129,6 +131,12 @@ def response_create(*, mention: Mention, author, text: str, visibility: str) -> 
     # Locking the mention makes a double click, or two agents at once, queue one reply, not two.
     mention = Mention.objects.select_for_update(of=("self",)).select_related("source__credential", "author").get(
         pk=mention.pk)
+    if client_key:
+        earlier_same_key = Response.objects.filter(author=author, client_key=client_key).first()
+        if earlier_same_key is not None:
+            if earlier_same_key.mention_id != mention.pk or earlier_same_key.text != text:
+                raise ResponseError(_("This Idempotency-Key was already used for another reply."))
+            return earlier_same_key
     _sendable_check(mention=mention, visibility=visibility)
     too_long = length_problem(mention=mention, text=text, visibility=visibility)
     if too_long:
@@ -140,7 +148,8 @@ def response_create(*, mention: Mention, author, text: str, visibility: str) -> 
     if visibility == Visibility.PRIVATE and private_reply_taken(mention=mention):
         raise ResponseError(one_private_reply_message())
     response = Response.objects.create(mention=mention, author=author, text=text, visibility=visibility,
-                                       channel=ResponseChannel.ECOUTE, status=ResponseStatus.QUEUED)
+                                       channel=ResponseChannel.ECOUTE, status=ResponseStatus.QUEUED,
+                                       client_key=client_key[:200])
     transaction.on_commit(lambda: send_response.delay(response.pk))
     return response
 
