@@ -25,6 +25,10 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs),
+                "sso_name": settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else ""}
+
     def post(self, request, *args, **kwargs):
         username = request.POST.get("username", "")
         if login_locked(username=username, address=_client_address(request)):

@@ -25,6 +25,7 @@ from accounts import roles
 from complaints.crisis import CrisisCheck, reason_text
 from complaints.crisis_data import brand_crisis_check, crisis_top_mentions
 from complaints.models import ACTIVE_ALERT_STATES, CrisisAlert, CrisisAlertState, CrisisSettings
+from core import events
 from listening.models import Brand, Mention
 from responses.alerts import in_language_of
 
@@ -85,9 +86,12 @@ def crisis_alert_record(*, brand: Brand, check: CrisisCheck, now: datetime) -> s
                 return "skipped"
             try:
                 with transaction.atomic():
-                    CrisisAlert.objects.create(
+                    opened = CrisisAlert.objects.create(
                         brand=brand, opened_at=now, window_start=check.hour_start,
                         **_figures_fields(brand=brand, check=check, now=now, window_start=check.hour_start))
+                events.publish([events.Event(type=events.ALERT_RAISED, brand_id=brand.pk, key=f"alert:{opened.pk}",
+                                             data={"alert": opened.pk, "figures": opened.figures,
+                                                   "reasons": opened.reasons})])
                 return "opened"
             except IntegrityError:  # a concurrent run opened it first: update that one
                 alert = CrisisAlert.objects.select_for_update().get(brand=brand, state__in=ACTIVE_ALERT_STATES)

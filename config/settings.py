@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "listening",
     "complaints",
     "responses",
+    "integrations",
     "api",
 ]
 
@@ -264,3 +265,25 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"LabelEnum": "listening.choices.Label", "MentionStatusEnum": "listening.choices.Status",
                             "ResponseStatusEnum": "responses.models.ResponseStatus"},
 }
+
+# --- Single sign-on (OpenID Connect), on when OIDC_RP_CLIENT_ID is set. Local accounts keep working.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "ecoute_roles")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "SSO")
+OIDC_USERNAME_ALGO = "accounts.oidc.username_from"
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    missing = [name for name in ("OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
+                                 "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT") if not globals()[name]]
+    if missing:
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set, so single sign-on needs " + ", ".join(missing) + ".")
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"] + (
+    ["accounts.oidc.EcouteOIDCBackend"] if OIDC_ENABLED else [])

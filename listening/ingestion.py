@@ -23,6 +23,7 @@ from listening.choices import EventKind
 from listening.engagement import mentions_engagement_update
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.pgcopy import copy_rows, formatters_for
+from listening.services import mention_events_publish
 from platforms.normalized import NormalizedMention
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def _insert_new(rows: list[tuple], constants: dict) -> list[tuple[int, str]]:
         return inserted
 
 
-def _events_created(inserted: list[tuple[int, str]], at, classified: dict[str, dict]) -> None:
+def _events_created(inserted: list[tuple[int, str]], at, classified: dict[str, dict], brand_id: int) -> None:
     """`created` for every new mention, and `classified` for those the model labelled."""
     events = [(pk, EventKind.CREATED, at, {}) for pk, _ in inserted]
     events += [(pk, EventKind.CLASSIFIED, at, classified[key]) for pk, key in inserted if key in classified]
@@ -138,6 +139,7 @@ def _events_created(inserted: list[tuple[int, str]], at, classified: dict[str, d
         MentionEvent.objects.bulk_create(
             [MentionEvent(mention_id=pk, kind=kind, at=when, data=data) for pk, kind, when, data in events],
             batch_size=CHUNK)
+    mention_events_publish(brand_id=brand_id, entries=[(pk, kind, data) for pk, kind, _at, data in events])
 
 
 def _own_replies_record(brand: Brand, platform: str, items: list[NormalizedMention]) -> None:
@@ -231,7 +233,7 @@ def mention_ingest(
         inserted = _insert_new(rows, constants) if rows else []
         classified = {item.external_id: {"label": c[0], "confidence": round(c[1], 4), "model_version": c[2]}
                       for item, c in zip(candidates, classifications) if c}
-        _events_created(inserted, fetched_at, classified)
+        _events_created(inserted, fetched_at, classified, brand.pk)
         new_keys = {key for _pk, key in inserted}
         seen_again = [item for item in candidates if str(item.external_id) not in new_keys]
         if seen_again:

@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core import events
 from listening.choices import OPEN_STATUSES
 from listening.models import Mention
 from responses.models import Notification, NotificationKind, SLATarget
@@ -108,6 +109,9 @@ def _notify(*, mention: Mention, timing, recipients) -> int:
     # A concurrent run may insert the same rows between our read and this write: the unique
     # constraint keeps one of each, and ignore_conflicts makes the other insert a no-op.
     Notification.objects.bulk_create(new, ignore_conflicts=True)
+    if kind == NotificationKind.BREACH and new:
+        events.publish([events.Event(type=events.SLA_BREACHED, brand_id=mention.brand_id, mention_id=mention.pk,
+                                     data={"sla": timing.target}, key=f"sla-breach:{mention.pk}:{timing.target}")])
     return len(new)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import events
 from core.locks import exclusive
 from listening.choices import EventKind, Status
 from listening.models import Credential, Mention
@@ -53,6 +54,8 @@ def _reply_recorded(*, response: Response, mention: Mention) -> None:
     from complaints.services import mention_priority_refresh, mention_status_set
 
     sent_at = response.sent_at
+    events.publish([events.Event(type=events.RESPONSE_SENT, brand_id=mention.brand_id, mention_id=mention.pk,
+                                 data=_reply_data(response), key=f"response-sent:{response.pk}")])
     mention_event_add(
         mention=mention, kind=EventKind.REPLIED, actor=response.author, at=sent_at,
         data={"response": response.pk, "visibility": response.visibility, "channel": response.channel},
@@ -229,11 +232,22 @@ def _attempt(response: Response) -> Response:
 
 
 def _failed(response: Response, message: str) -> Response:
-    Response.objects.filter(pk=response.pk, status=ResponseStatus.SENDING).update(
-        status=ResponseStatus.FAILED, error_message=message)
+    if Response.objects.filter(pk=response.pk, status=ResponseStatus.SENDING).update(
+            status=ResponseStatus.FAILED, error_message=message):
+        _failure_publish(response=response, reason=message)
     logger.warning("Reply %s failed: %s", response.pk, message)
     response.refresh_from_db()
     return response
+
+
+def _reply_data(response: Response) -> dict:
+    return {"response": response.pk, "visibility": response.visibility, "channel": response.channel,
+            "platform_reply_id": response.platform_reply_id, "text": response.text}
+
+
+def _failure_publish(*, response: Response, reason: str) -> None:
+    events.publish([events.Event(type=events.RESPONSE_FAILED, brand_id=response.mention.brand_id,
+                                 mention_id=response.mention_id, data={**_reply_data(response), "reason": reason})])
 
 
 def response_give_up(*, response: Response, reason: str) -> Response:
@@ -244,7 +258,8 @@ def response_give_up(*, response: Response, reason: str) -> Response:
             "%(reason)s Écoute tried %(count)d time and stopped: use Retry to try again.",
             "%(reason)s Écoute tried %(count)d times and stopped: use Retry to try again.",
             response.attempts) % {"reason": reason, "count": response.attempts}
-    Response.objects.filter(pk=response.pk, status=ResponseStatus.QUEUED).update(
-        status=ResponseStatus.FAILED, error_message=message)
+    if Response.objects.filter(pk=response.pk, status=ResponseStatus.QUEUED).update(
+            status=ResponseStatus.FAILED, error_message=message):
+        _failure_publish(response=response, reason=message)
     response.refresh_from_db()
     return response
