@@ -3,7 +3,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from complaints.classifier.lifecycle import model_activate
-from complaints.models import ClassifierModel, Note
+from complaints.models import ClassifierModel, CrisisAlert, CrisisSettings, Note
 
 
 @admin.register(Note)
@@ -60,25 +60,18 @@ class ClassifierModelAdmin(admin.ModelAdmin):
         self.message_user(request, _("Version activated: new mentions are classified with it."))
 
 
-# --- Crisis alerts (issue 7) ---
-from django.db import models  # noqa: E402
-
-from complaints.models import CrisisAlert, CrisisSettings  # noqa: E402
+# --- Crisis alerts
 
 
 @admin.register(CrisisSettings)
 class CrisisSettingsAdmin(admin.ModelAdmin):
-    """Per brand: whether it is checked for crises, who is e-mailed, and the webhook."""
+    """Per brand: whether it is checked for crises and who is e-mailed. Slack and other tools
+    subscribe to `alert.raised` under Webhook subscriptions."""
 
-    list_display = ["brand", "enabled", "has_webhook", "recipients"]
+    list_display = ["brand", "enabled", "recipients"]
     list_filter = ["enabled"]
     filter_horizontal = ["email_recipients"]
-    fields = ["brand", "enabled", "email_recipients", "webhook_url", "webhook_language"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a webhook typed without scheme is https
-
-    @admin.display(description=_("webhook"), boolean=True)
-    def has_webhook(self, settings_row):
-        return bool(settings_row.webhook_url)  # the URL itself is a secret: not shown in the list
+    fields = ["brand", "enabled", "email_recipients"]
 
     @admin.display(description=_("e-mail recipients"))
     def recipients(self, settings_row):
@@ -93,7 +86,7 @@ class CrisisSettingsAdmin(admin.ModelAdmin):
 class CrisisAlertAdmin(admin.ModelAdmin):
     """The history, read-only: alerts are opened by the crisis check and handled on the alerts page."""
 
-    list_display = ["brand", "state", "opened_at", "window_end", "notified_at", "webhook_sent_at", "webhook_error"]
+    list_display = ["brand", "state", "opened_at", "window_end", "notified_at"]
     list_filter = ["state", "brand"]
     date_hierarchy = "opened_at"
 

@@ -1,16 +1,15 @@
 """Crisis alerts: every 5 minutes each brand's last hour is checked (complaints.crisis). A crisis
 opens an alert, or updates the brand's open one, and people hear of it once: in the app (the alert
-list), by e-mail to the managers in their own language, and on the brand's Slack-compatible webhook.
-Each delivery is claimed with a conditional update first, so two runs never send it twice; a failed
-one is released for the next run: no retry loop hammers a broken webhook or mail server."""
+list), by e-mail to the managers in their own language, and through the brand's webhook
+subscriptions to `alert.raised` (a Slack-compatible one gets crisis_webhook_payload). Each e-mail
+is claimed with a conditional update first, so two runs never send it twice; a failed one is
+released for the next run."""
 
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
@@ -32,16 +31,11 @@ from responses.alerts import in_language_of
 logger = logging.getLogger(__name__)
 
 TOP_MENTIONS, EXCERPT = 5, 200
-WEBHOOK_TIMEOUT = (5, 10)  # seconds to connect, to answer: a hung webhook must not hold up the next brands
-RETRY_WINDOW = timedelta(hours=6)  # a delivery that keeps failing is given up this long after the alert opened
+RETRY_WINDOW = timedelta(hours=6)  # an e-mail that keeps failing is given up this long after the alert opened
 
 
 class CrisisAlertError(Exception):
     """A change the alert's state does not allow, said in plain words."""
-
-
-class WebhookError(Exception):
-    """The webhook could not take the alert, said in plain words."""
 
 
 @dataclass
@@ -50,8 +44,6 @@ class CrisisRun:
     opened: int = 0
     updated: int = 0
     emailed: int = 0
-    webhooks_sent: int = 0
-    webhook_failures: int = 0
 
 
 def crisis_alerts_check(*, now: datetime | None = None) -> CrisisRun:
@@ -70,7 +62,6 @@ def crisis_alerts_check(*, now: datetime | None = None) -> CrisisRun:
             run.opened += outcome == "opened"
             run.updated += outcome == "updated"
     run.emailed = crisis_alerts_email_pending(now=now)
-    run.webhooks_sent, run.webhook_failures = crisis_alerts_webhook_pending(now=now)
     return run
 
 
@@ -213,30 +204,6 @@ def _email(alert: CrisisAlert, mentions: list[Mention], user) -> EmailMessage:
                         headers={"Content-Language": translation.get_language()})
 
 
-def crisis_alerts_webhook_pending(*, now: datetime | None = None) -> tuple[int, int]:
-    """Posts each active alert not posted yet to its brand's webhook. Returns (sent, failed)."""
-    now = now or timezone.now()
-    hooks = {s.brand_id: s for s in CrisisSettings.objects.filter(enabled=True).exclude(webhook_url="")}
-    pending = CrisisAlert.objects.filter(state__in=ACTIVE_ALERT_STATES, webhook_sent_at__isnull=True,
-                                         brand_id__in=list(hooks), opened_at__gte=now - RETRY_WINDOW)
-    sent = failed = 0
-    for alert in alerts_with_details(list(pending.select_related("brand"))):
-        hook = hooks[alert.brand_id]
-        with translation.override(hook.webhook_language):
-            payload = crisis_webhook_payload(alert=alert, mentions=alert.top_mentions)
-        if not CrisisAlert.objects.filter(pk=alert.pk, webhook_sent_at__isnull=True).update(webhook_sent_at=now):
-            continue  # another run has it
-        try:
-            webhook_post(url=hook.webhook_url, payload=payload)
-        except WebhookError as error:
-            failed += 1
-            CrisisAlert.objects.filter(pk=alert.pk).update(webhook_sent_at=None, webhook_error=str(error))
-        else:
-            sent += 1
-            CrisisAlert.objects.filter(pk=alert.pk).update(webhook_error="")
-    return sent, failed
-
-
 def crisis_webhook_payload(*, alert: CrisisAlert, mentions: list[Mention]) -> dict:
     """Slack-compatible JSON: "text" for notifications and older clients, "blocks" for the message."""
     title = _("Crisis alert: %(brand)s") % {"brand": alert.brand.name}
@@ -253,25 +220,6 @@ def crisis_webhook_payload(*, alert: CrisisAlert, mentions: list[Mention]) -> di
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_link(
         reverse("complaints:alerts") + f"#alert-{alert.pk}", _("Acknowledge or resolve it in Écoute"))}]})
     return {"text": f"{title} — {' '.join(reasons)}", "blocks": blocks}
-
-
-def webhook_post(*, url: str, payload: dict) -> None:
-    """One POST, no retry here: the next run retries. Errors in plain words, without the URL's
-    secret path (Slack webhook URLs are credentials)."""
-    host = urlsplit(url).hostname or url[:40]
-    with translation.override(settings.LANGUAGE_CODE):  # stored, and read by everyone
-        try:
-            response = requests.post(url, json=payload, timeout=WEBHOOK_TIMEOUT, allow_redirects=False)
-        except requests.Timeout:
-            raise WebhookError(_("The webhook at %(host)s did not answer within %(seconds)d seconds.") % {
-                "host": host, "seconds": WEBHOOK_TIMEOUT[1]}) from None
-        except requests.ConnectionError:
-            raise WebhookError(_("Could not connect to the webhook at %(host)s.") % {"host": host}) from None
-        except requests.RequestException:
-            raise WebhookError(_("The webhook URL is not a valid web address.")) from None
-        if not 200 <= response.status_code < 300:
-            raise WebhookError(_("The webhook at %(host)s refused the alert: HTTP %(status)d %(answer)s") % {
-                "host": host, "status": response.status_code, "answer": _fit(response.text.strip(), 200)})
 
 
 def _mention_line(mention: Mention) -> str:

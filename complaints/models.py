@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from listening.models import Mention
+from accounts import roles
+from listening.models import Brand, Mention
 
 
 class Note(models.Model):
@@ -48,11 +49,7 @@ class ClassifierModel(models.Model):
         return float(self.metrics.get("macro_f1", 0.0))
 
 
-# --- Crisis alerts (issue 7) ---
-from django.core.exceptions import ValidationError  # noqa: E402
-
-from accounts import roles  # noqa: E402
-from listening.models import Brand  # noqa: E402
+# --- Crisis alerts
 
 
 class CrisisAlertState(models.TextChoices):
@@ -95,8 +92,6 @@ class CrisisAlert(models.Model):
 
     notified_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
     emailed_user_ids = models.JSONField(_("e-mailed to"), default=list, blank=True)  # each person once
-    webhook_sent_at = models.DateTimeField(_("sent to the webhook"), null=True, blank=True)
-    webhook_error = models.TextField(_("webhook error"), blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -119,20 +114,13 @@ class CrisisAlert(models.Model):
 
 
 class CrisisSettings(models.Model):
-    """How a brand's crisis alerts are delivered. A brand without settings is checked, and
-    its alerts e-mailed to every manager and admin."""
+    """How a brand's crisis alerts are delivered by e-mail. A brand without settings is checked,
+    and its alerts e-mailed to every manager and admin. Chat channels and other tools subscribe to
+    `alert.raised` (integrations' webhook subscriptions)."""
 
     brand = models.OneToOneField(Brand, on_delete=models.CASCADE, related_name="crisis_settings",
                                  verbose_name=_("brand"))
     enabled = models.BooleanField(_("check this brand for crises"), default=True)
-    webhook_url = models.URLField(
-        _("webhook URL"), max_length=500, blank=True,
-        help_text=_("A Slack-compatible incoming webhook (https://hooks.slack.com/services/…). Leave empty for "
-                    "e-mail only."),
-    )
-    webhook_language = models.CharField(
-        _("language of webhook messages"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE,
-    )
     email_recipients = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("e-mail recipients"),
         limit_choices_to=models.Q(is_superuser=True) | models.Q(groups__name__in=[roles.MANAGER, roles.ADMIN]),
@@ -146,7 +134,3 @@ class CrisisSettings(models.Model):
     def __str__(self):
         return str(self.brand)
 
-    def clean(self):
-        if self.webhook_url and not self.webhook_url.lower().startswith(("https://", "http://")):
-            raise ValidationError({"webhook_url": _(
-                "The webhook URL must start with https:// (or http:// inside your own network).")})

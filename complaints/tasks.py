@@ -34,5 +34,6 @@ from complaints.alerting import crisis_alerts_check  # noqa: E402
 @shared_task
 def check_crisis_alerts() -> dict:
     """Every 5 minutes (beat): each brand's last hour against its usual level; alerts and their
-    e-mails and webhook posts, each once. A failed delivery waits for the next run."""
+    e-mails, each once (a failed e-mail waits for the next run). Webhook subscriptions hear of a
+    new alert through alert.raised."""
     return asdict(crisis_alerts_check())

@@ -1,6 +1,7 @@
 """Admins subscribe URLs to a brand's events and read each subscription's delivery log."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
@@ -40,10 +41,14 @@ class DeliveryInline(admin.TabularInline):
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     form = SubscriptionForm
-    list_display = ["name", "brand", "url", "format", "is_active", "consecutive_failures"]
+    list_display = ["name", "brand", "host", "format", "is_active", "consecutive_failures"]
     list_filter = ["brand", "format", "is_active"]
     readonly_fields = ["consecutive_failures", "disabled_reason"]
     inlines = [DeliveryInline]
+
+    @admin.display(description=_("host"))
+    def host(self, subscription):
+        return urlsplit(subscription.url).hostname  # the path of a Slack hook is a credential: not listed
 
     def save_model(self, request, obj, form, change):
         typed = form.cleaned_data.get("new_secret")

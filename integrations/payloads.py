@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from complaints.alerting import alerts_with_details, crisis_webhook_payload
+from complaints.models import CrisisAlert
 from core import events
 from listening.models import Brand, Mention
 
@@ -59,17 +61,18 @@ SLACK_TITLES = {
 
 
 def slack_body(*, body: dict, language: str) -> dict:
-    """A short message for a chat channel, in the subscription's language."""
+    """A short message for a chat channel, in the subscription's language; a crisis alert gets
+    the full alert (reasons, most shared complaints, a link to acknowledge it)."""
     with translation.override(language or settings.LANGUAGE_CODE):
+        alert = CrisisAlert.objects.select_related("brand").filter(pk=body["data"].get("alert")).first() \
+            if body["type"] == events.ALERT_RAISED else None
+        if alert is not None:
+            alerts_with_details([alert])
+            return crisis_webhook_payload(alert=alert, mentions=alert.top_mentions)
         title = SLACK_TITLES[body["type"]]()
         line = f"*{title}* · {body['brand']['name']}"
         mention = body.get("mention")
         if mention:
             text = " ".join(mention["text"].split())[:200].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             line += f"\n{text}\n<{mention['link']}|{_('Open in Écoute')}>"
-        elif body["type"] == events.ALERT_RAISED:
-            figures = body["data"].get("figures") or {}
-            line += "\n" + _("%(seen)s complaints in the last hour (usually %(usual)s).") % {
-                "seen": figures.get("complaints", "?"), "usual": figures.get("usual_complaints", "?")}
-            line += f"\n<{absolute(reverse('complaints:alerts'))}|{_('Open in Écoute')}>"
         return {"text": line}

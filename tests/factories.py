@@ -182,7 +182,6 @@ class CrisisSettingsFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("brand",)
 
     brand = factory.SubFactory(BrandFactory)
-    webhook_url = "https://hooks.slack.example/services/T000/B000/secret"
 
 
 class CrisisAlertFactory(factory.django.DjangoModelFactory):

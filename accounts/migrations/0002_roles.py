@@ -13,7 +13,7 @@ MANAGER_PERMS = COMMUNITY_MANAGER_PERMS + [
     "listening.view_source", "responses.view_slapolicy",
     "responses.add_cannedresponse", "responses.change_cannedresponse",
 ]
-ADMIN_APPS = ["listening", "complaints", "responses", "accounts", "django_celery_beat"]
+ADMIN_APPS = ["listening", "complaints", "responses", "accounts", "django_celery_beat", "integrations"]
 ADMIN_EXTRA = ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
 
 

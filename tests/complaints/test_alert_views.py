@@ -99,12 +99,6 @@ def test_the_list_shows_open_alerts_first_with_reasons_and_escaped_mentions(aler
     assert f'href="/mentions/{alert.top_mention_ids[0]}/"' in body
 
 
-def test_a_webhook_error_is_shown_in_plain_words(alert):
-    CrisisAlert.objects.filter(pk=alert.pk).update(webhook_error="Could not connect to the webhook at hooks.example.")
-    body = client_for("Manager").get("/alerts/").content.decode()
-    assert "The webhook could not be reached: Could not connect to the webhook at hooks.example." in body
-
-
 @pytest.fixture
 def complaints(db):
     lumio, volta = BrandFactory(name="Lumio"), BrandFactory(name="Volta")
@@ -157,7 +151,7 @@ def test_bad_dates_are_refused_in_plain_words(db, query, message):
     assert message.replace("“", "&ldquo;") in response.content.decode() or message in response.content.decode()
 
 
-def test_an_admin_sets_a_brands_webhook_and_recipients_in_the_admin(alert):
+def test_an_admin_sets_a_brands_recipients_in_the_admin_and_subscribes_slack_to_alerts(alert):
     client = client_for("Admin")
     nadia = UserFactory(username="nadia", role="Manager")
     camille = UserFactory(username="camille", role="Community manager")
@@ -165,16 +159,21 @@ def test_an_admin_sets_a_brands_webhook_and_recipients_in_the_admin(alert):
     assert f'value="{nadia.pk}"' in form and f'value="{camille.pk}"' not in form  # managers only
 
     response = client.post("/admin/complaints/crisissettings/add/", {
-        "brand": alert.brand.pk, "enabled": "on", "email_recipients": [nadia.pk],
-        "webhook_url": "ftp://hooks.example/x", "webhook_language": "fr"})
-    assert "The webhook URL must start with https://" in response.content.decode()
-
-    response = client.post("/admin/complaints/crisissettings/add/", {
-        "brand": alert.brand.pk, "enabled": "on", "email_recipients": [nadia.pk],
-        "webhook_url": "https://hooks.slack.example/services/T1/B2/secret", "webhook_language": "fr"})
+        "brand": alert.brand.pk, "enabled": "on", "email_recipients": [nadia.pk]})
     assert response.status_code == 302
     listing = client.get("/admin/complaints/crisissettings/").content.decode()
-    assert "Lumio" in listing and "nadia" in listing and "secret" not in listing
+    assert "Lumio" in listing and "nadia" in listing
+
+    hook = {"brand": alert.brand.pk, "name": "#care", "format": "slack", "events": ["alert.raised"],
+            "language": "fr", "is_active": "on", "deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"}
+    refused = client.post("/admin/integrations/subscription/add/", {**hook, "url": "ftp://hooks.example/x"})
+    assert refused.status_code == 200 and "Enter a valid URL" in refused.content.decode()
+    added = client.post("/admin/integrations/subscription/add/",
+                        {**hook, "url": "https://hooks.slack.example/services/T1/B2/secret"}, follow=True)
+    page = added.content.decode()
+    assert "Signing secret of" in page
+    listing = client.get("/admin/integrations/subscription/").content.decode()
+    assert "#care" in listing and "hooks.slack.example" in listing and "secret" not in listing
     assert client.get("/admin/complaints/crisisalert/").status_code == 200
     assert client.get(f"/admin/complaints/crisisalert/{alert.pk}/change/").status_code == 200  # read-only view
 

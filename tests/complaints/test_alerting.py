@@ -1,11 +1,11 @@
 """Crisis alerts end to end on real mentions in Postgres: opened once, e-mailed to the managers,
-posted to the brand's webhook (faked at the HTTP boundary), updated, acknowledged, resolved."""
+posted to the brand's Slack-compatible subscription (faked at the HTTP boundary), updated,
+acknowledged, resolved."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import requests
 import requests_mock
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
@@ -20,6 +20,9 @@ from complaints.alerting import (
 )
 from complaints.models import CrisisAlert, CrisisAlertState
 from complaints.tasks import check_crisis_alerts
+from core.events import ALERT_RAISED
+from integrations.models import Subscription, SubscriptionFormat
+from integrations.services import deliveries_due, delivery_send
 from listening.models import Mention
 from tests.factories import BrandFactory, CrisisAlertFactory, CrisisSettingsFactory, UserFactory
 
@@ -63,9 +66,23 @@ def people(db):
 @pytest.fixture
 def lumio(db):
     brand = BrandFactory(name="Lumio", time_zone="Europe/Paris")
-    CrisisSettingsFactory(brand=brand, webhook_url=HOOK)
+    CrisisSettingsFactory(brand=brand)
+    slack_hook(brand)
     usual_weeks(brand, NOW)
     return brand
+
+
+def slack_hook(brand):
+    """What the crisis Slack hook became: a Slack-compatible subscription to alert.raised."""
+    hook = Subscription(brand=brand, name="#care-alerts", url=HOOK, events=[ALERT_RAISED],
+                        format=SubscriptionFormat.SLACK, language="en")
+    hook.set_secret("unused-for-slack")
+    hook.save()
+
+
+def deliver():
+    for delivery_id in deliveries_due():
+        delivery_send(delivery_id=delivery_id)
 
 
 def burst(brand, end=NOW, complaints=30):
@@ -86,7 +103,7 @@ def test_a_five_fold_burst_opens_one_alert_emails_the_managers_and_posts_to_the_
 
     run = crisis_alerts_check(now=NOW)
 
-    assert (run.opened, run.emailed, run.webhooks_sent) == (1, 2, 1)
+    assert (run.opened, run.emailed) == (1, 2)
     alert = CrisisAlert.objects.get()
     assert (alert.brand, alert.state) == (lumio, CrisisAlertState.OPEN)
     assert (alert.figures["complaints"], alert.figures["usual_complaints"]) == (30, 6)
@@ -104,6 +121,7 @@ def test_a_five_fold_burst_opens_one_alert_emails_the_managers_and_posts_to_the_
     assert by_address["nadia@example.com"].extra_headers["Content-Language"] == "fr"
     assert english.extra_headers["Content-Language"] == "en"
 
+    deliver()
     [call] = webhook.request_history
     assert call.timeout == (5, 10)
     payload = call.json()
@@ -115,7 +133,7 @@ def test_a_five_fold_burst_opens_one_alert_emails_the_managers_and_posts_to_the_
     assert "<!channel>" not in str(payload) and f"/mentions/{viral.pk}/" in top
     assert f"/alerts/#alert-{alert.pk}" in payload["blocks"][3]["elements"][0]["text"]
     alert.refresh_from_db()
-    assert alert.notified_at == NOW and alert.webhook_sent_at == NOW and alert.webhook_error == ""
+    assert alert.notified_at == NOW
 
 
 def test_a_brand_still_in_crisis_updates_its_alert_instead_of_opening_another(lumio, people, webhook):
@@ -126,38 +144,12 @@ def test_a_brand_still_in_crisis_updates_its_alert_instead_of_opening_another(lu
 
     run = crisis_alerts_check(now=later)
 
-    assert (run.opened, run.updated, run.emailed, run.webhooks_sent) == (0, 1, 0, 0)
+    assert (run.opened, run.updated, run.emailed) == (0, 1, 0)
+    deliver()
     alert = CrisisAlert.objects.get()
     assert alert.window_start == NOW - timedelta(hours=1) and alert.window_end == later
     assert alert.figures["complaints"] > 30 and alert.figures["peak_complaints"] == alert.figures["complaints"]
     assert len(mail.outbox) == 2 and len(webhook.request_history) == 1  # each notification once
-
-
-@pytest.mark.parametrize(("failure", "message"), [
-    ({"status_code": 500, "text": "internal_error"}, "The webhook at hooks.slack.example refused the alert: "
-                                                     "HTTP 500 internal_error"),
-    ({"status_code": 404, "text": "no_service"}, "refused the alert: HTTP 404 no_service"),
-    ({"exc": requests.exceptions.ConnectTimeout}, "did not answer within 10 seconds"),
-    ({"exc": requests.exceptions.ConnectionError}, "Could not connect to the webhook at hooks.slack.example."),
-])
-def test_a_webhook_failure_is_recorded_in_plain_words_and_retried_at_the_next_run(lumio, people, failure, message):
-    burst(lumio)
-    with requests_mock.Mocker() as mock:
-        mock.post(HOOK, [failure, {"text": "ok"}])
-        first = crisis_alerts_check(now=NOW)
-        alert = CrisisAlert.objects.get()
-        assert (first.webhooks_sent, first.webhook_failures, first.emailed) == (0, 1, 2)
-        assert message in alert.webhook_error and alert.webhook_sent_at is None
-        assert "secret" not in alert.webhook_error  # the URL's secret path is never shown
-        assert len(mock.request_history) == 1  # no retry storm within a run
-
-        second = crisis_alerts_check(now=NOW + timedelta(minutes=5))
-        crisis_alerts_check(now=NOW + timedelta(minutes=10))
-
-    alert.refresh_from_db()
-    assert second.webhooks_sent == 1 and len(mock.request_history) == 2
-    assert alert.webhook_error == "" and alert.webhook_sent_at == NOW + timedelta(minutes=5)
-    assert len(mail.outbox) == 2
 
 
 class RefusesNadia(EmailBackend):
@@ -218,12 +210,14 @@ def test_a_resolved_crisis_does_not_page_again_but_a_later_burst_does(lumio, peo
     burst(lumio, end=next_day)
     assert crisis_alerts_check(now=next_day).opened == 1
     assert list(CrisisAlert.objects.values_list("state", flat=True)) == ["open", "resolved"]
+    deliver()
     assert len(mail.outbox) == 4 and len(webhook.request_history) == 2
 
 
 def test_an_ordinary_monday_morning_peak_raises_no_alert(people, webhook):
     brand = BrandFactory(name="Volta", time_zone="Europe/Paris")
-    CrisisSettingsFactory(brand=brand, webhook_url=HOOK)
+    CrisisSettingsFactory(brand=brand)
+    slack_hook(brand)
     monday_10 = datetime(2026, 4, 6, 10, 0, tzinfo=PARIS)
     for week, (complaints, others) in enumerate([(58, 120), (62, 118), (60, 125), (55, 121), (64, 119)], start=1):
         hour_of_mentions(brand, monday_10 - timedelta(weeks=week), complaints, others)
@@ -234,6 +228,7 @@ def test_an_ordinary_monday_morning_peak_raises_no_alert(people, webhook):
     run = crisis_alerts_check(now=monday_10)
 
     assert (run.checked, run.opened) == (1, 0)
+    deliver()
     assert not CrisisAlert.objects.exists() and mail.outbox == [] and webhook.request_history == []
 
 
@@ -260,4 +255,6 @@ def test_the_task_runs_the_check_every_five_minutes(lumio, people, webhook, beat
 
     outcome = check_crisis_alerts.delay().get()
 
-    assert outcome["opened"] == 1 and outcome["webhooks_sent"] == 1
+    assert outcome["opened"] == 1
+    deliver()
+    assert len(webhook.request_history) == 1
