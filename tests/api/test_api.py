@@ -57,8 +57,10 @@ def test_the_queue_lists_only_the_team_brands_with_filters_and_keyset_pages(worl
     assert len(ids) == len(set(ids))
 
 
-def test_another_brands_objects_are_404_through_the_api(world):
-    client, b1 = api(world), world["b1"]
+@pytest.mark.parametrize("role", [roles.COMMUNITY_MANAGER, roles.MANAGER, roles.ADMIN])
+def test_another_brands_objects_are_404_through_the_api(world, role):
+    person = UserFactory(teams={world["alpha"]: role})
+    client, b1 = api(world, api_token_create(user=person, name="t")[1]), world["b1"]
     assert client.get(f"/api/v1/mentions/{b1.pk}/").status_code == 404
     for url, body in [("label/", {"label": "praise"}), ("status/", {"status": "resolved"}),
                       ("assignment/", {"assignee": "me"}), ("replies/", {"text": "Hello"})]:
