@@ -89,6 +89,9 @@ def queue(request):
         "languages": LANGUAGES,
         "periods": (("24h", _("Last 24 hours")), ("7d", _("Last 7 days")), ("30d", _("Last 30 days"))),
         "bulk_actions": services.BULK_ACTIONS,
+        "take_next_scope": take_next_scope(filters),
+        "take_next_filters": [(name, getattr(filters, name)) for name in ("platform", "label", "language")
+                              if getattr(filters, name)],
     }
     template = "complaints/partials/queue_rows.html" if request.htmx and filters.after else "complaints/queue.html"
     return render(request, template, context)
@@ -107,14 +110,29 @@ def queue_new(request):
     })
 
 
+def take_next_scope(filters: selectors.QueueFilters) -> str:
+    """What "take next" takes, in words: "Facebook · EN · Complaint", or "" without filters."""
+    brand = selectors.brands_for_filters().filter(pk=filters.brand).first() if filters.brand else None
+    parts = [brand.name if brand else "", Platform(filters.platform).label if filters.platform else "",
+             filters.language.upper(), Label(filters.label).label if filters.label else ""]
+    return " · ".join(str(part) for part in parts if part)
+
+
 @require_POST
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def take_next(request):
-    brand = request.POST.get("brand", "")
-    mention = services.mention_take_next(user=request.user, brand_id=int(brand) if brand.isdigit() else None)
+    filters = _filters_from(request.POST)
+    mention = services.mention_take_next(user=request.user, brand_id=filters.brand, platform=filters.platform,
+                                         label=filters.label, language=filters.language)
     if mention is None:
-        messages.info(request, _("Nobody is waiting for an answer right now: every open mention is assigned."))
-        return redirect("complaints:queue")
+        scope = take_next_scope(filters)
+        if scope:
+            messages.info(request, _("No unassigned %(scope)s mention is waiting right now.") % {"scope": scope})
+        else:
+            messages.info(request, _("Nobody is waiting for an answer right now: every open mention is assigned."))
+        query = request.POST.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        return redirect(_queue_url(query))
     return redirect("complaints:mention", pk=mention.pk)
 
 
@@ -129,11 +147,18 @@ def bulk(request):
         return redirect(back)
     try:
         done = services.mentions_bulk_apply(mention_ids=ids, action=request.POST.get("action", ""), actor=request.user,
-                                            label=request.POST.get("label", ""))
+                                            label=request.POST.get("label", ""),
+                                            take_from_others=request.POST.get("take_from_others") == "1")
     except services.TriageError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, ngettext("%(n)d mention updated.", "%(n)d mentions updated.", done) % {"n": done})
+        left = len(ids) - done
+        if request.POST.get("action") == "assign_me" and left:
+            messages.info(request, ngettext(
+                "%(n)d mention was already yours or someone else's: it was left as it was.",
+                "%(n)d mentions were already yours or someone else's: they were left as they were.", left)
+                % {"n": left})
     return redirect(back)
 
 

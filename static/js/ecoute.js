@@ -19,6 +19,37 @@
     out.textContent = n ? `${n} ✓` : "";
   }
 
+  // Bulk actions: say what is missing without losing the selection, and ask before taking
+  // mentions someone else is working on. The server checks both again.
+  const text = (name) => ((document.querySelector(`template[data-text="${name}"]`) || {}).content || {}).textContent || "";
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.id !== "bulk-form") return;
+    const problem = form.querySelector("[data-bulk-problem]");
+    const action = form.querySelector("#bulk-action").value;
+    problem.hidden = true;
+    if (action === "relabel" && !form.querySelector("#bulk-label").value) {
+      event.preventDefault();
+      problem.textContent = text("label-missing");
+      problem.hidden = false;
+      form.querySelector("#bulk-label").focus();
+      return;
+    }
+    if (action === "assign_me") {
+      const names = Array.from(document.querySelectorAll("#queue-rows input[name=mention]:checked"))
+        .map((box) => box.closest("tr").dataset.assignee).filter(Boolean);
+      const take = form.querySelector("input[name=take_from_others]");
+      take.value = "";
+      if (names.length) {
+        if (!window.confirm(text("taken").replace("%(names)s", [...new Set(names)].join(", ")))) {
+          event.preventDefault();
+          return;
+        }
+        take.value = "1";
+      }
+    }
+  });
+
   // Posting a one-field form, as the buttons on the mention page do.
   function post(url, fields) {
     const form = document.createElement("form");
