@@ -3,16 +3,18 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from complaints import presence, selectors, services
-from listening.choices import Label, Platform, Status
+from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
 from responses.composing import composer_context
 from responses.selectors import mention_response_times, near_breach_percent_attach
@@ -191,7 +193,30 @@ def mention_presence(request, pk: int):
     })
 
 
-def _done(request, pk: int):
+UNDONE_STATUSES = {Status.RESOLVED: _lazy("Resolved."), Status.IGNORED: _lazy("Ignored.")}
+
+
+def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse:
+    """A queue row changed from the keyboard, answered in place: the row as it is now ("" when it
+    left the open queue) and, after resolve or ignore, what Undo posts back."""
+    mention = selectors.mention_for_page(pk=pk)
+    row = ""
+    if mention.status in [s.value for s in OPEN_STATUSES]:
+        near_breach_percent_attach(mentions=[mention])
+        row = render_to_string("complaints/partials/queue_row.html", {
+            "mention": mention, "user": request.user,
+            "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)
+    undo = None
+    if previous_status and mention.status in UNDONE_STATUSES and previous_status != mention.status:
+        undo = {"url": reverse("complaints:mention-status", args=[pk]), "status": previous_status,
+                "message": str(UNDONE_STATUSES[mention.status]), "label": _("Undo")}
+    errors = [str(m) for m in messages.get_messages(request) if m.level >= messages.ERROR]
+    return JsonResponse({"row": row, "undo": undo, "error": " ".join(errors)})
+
+
+def _done(request, pk: int, *, previous_status: str = ""):
+    if request.POST.get("row") == "1":
+        return _row_changed(request, pk, previous_status=previous_status)
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -201,11 +226,12 @@ def _done(request, pk: int):
 @require_POST
 def mention_status(request, pk: int):
     mention = _get_mention_for_user(request, pk)
+    previous = mention.status
     try:
         services.mention_status_set(mention=mention, status=request.POST.get("status", ""), actor=request.user)
     except services.TriageError as error:
         messages.error(request, str(error))
-    return _done(request, pk)
+    return _done(request, pk, previous_status=previous)
 
 
 @require_POST
