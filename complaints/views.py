@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.models import Profile
 from complaints import presence, selectors, services
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
@@ -175,6 +176,7 @@ def mention_detail(request, pk: int):
         "response_times": mention_response_times(mention=mention),
         "composer": composer_context(mention=mention, agent=request.user,
                                      draft=request.session.pop(f"draft-{mention.pk}", "")),
+        "undo": request.session.pop("undo", None),
     })
 
 
@@ -231,7 +233,21 @@ def mention_status(request, pk: int):
         services.mention_status_set(mention=mention, status=request.POST.get("status", ""), actor=request.user)
     except services.TriageError as error:
         messages.error(request, str(error))
+        return _done(request, pk)
+    if request.POST.get("row") != "1" and mention.status in UNDONE_STATUSES and _opens_next(request):
+        following = selectors.next_mention_for(user=request.user, after=mention)
+        if following is not None:
+            request.session["undo"] = {"pk": mention.pk, "status": previous, "message": str(UNDONE_STATUSES[mention.status])}
+            return redirect("complaints:mention", pk=following.pk)
     return _done(request, pk, previous_status=previous)
+
+
+def _opens_next(request) -> bool:
+    """From its own page, a resolved mention gives way to the next one unless the person chose to stay."""
+    page = reverse("complaints:mention", args=[request.resolver_match.kwargs["pk"]])
+    if not request.POST.get("next", request.path).startswith(page):
+        return False  # resolved from the queue: the queue stays
+    return not Profile.objects.filter(user=request.user, after_resolving="stay").exists()
 
 
 @require_POST

@@ -59,3 +59,23 @@ def test_a_queue_row_says_whose_mention_it_is(cm_client, mix):
                                         role=roles.COMMUNITY_MANAGER)
     mix["en_fb"].save()
     assert 'data-assignee="Sam Okafor"' in cm_client.get("/").content.decode()
+
+
+def test_resolving_from_its_page_opens_the_next_mention_unless_the_person_stays(cm_client, community_manager, mix):
+    first = mix["fr_x"]
+    response = cm_client.post(f"/mentions/{first.pk}/status/", {"status": "resolved"})
+    assert response["Location"] == f"/mentions/{mix['en_fb'].pk}/"
+    page = cm_client.get(response["Location"]).content.decode()
+    assert 'id="undo"' in page and "Resolved." in page
+    cm_client.post(f"/mentions/{first.pk}/status/", {"status": "new", "next": f"/mentions/{first.pk}/"})
+    first.refresh_from_db()
+    assert first.status == "new"
+
+    cm_client.post("/preferences/", {"language": "", "time_zone": "", "after_resolving": "stay"})
+    response = cm_client.post(f"/mentions/{first.pk}/status/", {"status": "resolved"})
+    assert response["Location"] == f"/mentions/{first.pk}/"
+
+
+def test_resolving_from_the_queue_stays_on_the_queue(cm_client, mix):
+    response = cm_client.post(f"/mentions/{mix['fr_x'].pk}/status/", {"status": "resolved", "next": "/?label=complaint"})
+    assert response["Location"] == "/?label=complaint"
