@@ -127,6 +127,13 @@
     setTimeout(() => item.remove(), 8000);
   }
 
+  // r from the queue opens the mention at #reply: the composer has the focus there.
+  window.addEventListener("load", () => {
+    if (location.hash !== "#reply" || !document.querySelector("[data-mention-page]")) return;
+    const box = document.querySelector("#reply-text") || document.querySelector("#reply");
+    if (box) { box.focus(); box.scrollIntoView({ block: "center" }); }
+  });
+
   function showShortcuts() {
     const dialog = document.getElementById("shortcuts");
     if (dialog && !dialog.open) dialog.showModal();

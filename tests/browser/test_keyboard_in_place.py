@@ -34,3 +34,16 @@ def test_assign_resolve_and_undo_without_losing_the_position(signed_in, live_ser
     assert ids == [f"mention-{first.pk}", f"mention-{second.pk}", f"mention-{third.pk}"]
     assert Mention.objects.get(pk=second.pk).status != "resolved"
     assert reloads == []  # all of it without a page load
+
+
+def test_r_from_the_queue_lands_in_the_composer_and_the_list_names_every_key(signed_in):
+    MentionFactory(brand=BrandFactory(name="Lumio"), text="Where is my refund?")
+    page = signed_in(UserFactory(username="camille", role="Community manager"))
+    page.keyboard.press("?")
+    listed = page.locator("#shortcuts").inner_text()
+    assert all(key in listed for key in ("j", "k", "o", "a", "r", "c", "e", "l", "x", "/", "?"))
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.id") in ("reply-text", "reply")
