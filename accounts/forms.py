@@ -17,6 +17,12 @@ class PreferencesForm(forms.Form):
     time_zone = forms.ChoiceField(
         label=_("Time zone"), required=False, choices=_time_zone_choices,
         help_text=_("Dates and times in the queue, on mention pages and in reports are shown in this zone."))
+    after_resolving = forms.ChoiceField(
+        label=_("After resolving a mention"), required=False,
+        choices=[("next", _("Open the next mention")), ("stay", _("Stay on the mention"))])
+
+    def clean_after_resolving(self):
+        return self.cleaned_data.get("after_resolving") or "next"
 
 
 class LanguageForm(forms.Form):

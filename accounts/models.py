@@ -23,6 +23,10 @@ class Profile(models.Model):
         _("time zone"), max_length=64, blank=True, validators=[validate_time_zone],
         help_text=_("For example Europe/Paris. Leave empty to use the server's time zone."),
     )
+    after_resolving = models.CharField(
+        _("after resolving a mention"), max_length=8, default="next",
+        choices=[("next", _("Open the next mention")), ("stay", _("Stay on the mention"))],
+    )
 
     class Meta:
         verbose_name = _("profile")

@@ -67,7 +67,8 @@ def language_switch(request):
 def preferences(request):
     """Each user's own language and time zone."""
     profile = Profile.objects.filter(user=request.user).first()
-    initial = {"language": profile.language if profile else "", "time_zone": profile.time_zone if profile else ""}
+    initial = {"language": profile.language if profile else "", "time_zone": profile.time_zone if profile else "",
+               "after_resolving": profile.after_resolving if profile else "next"}
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         profile_preferences_set(user=request.user, **form.cleaned_data)

@@ -168,6 +168,14 @@ def brands_for_filters(*, user) -> QuerySet[Brand]:
     return roles.limit_to_brands(Brand.objects.only("id", "name"), user, field="pk")
 
 
+def next_mention_for(*, user, after: Mention) -> Mention | None:
+    """The mention to open after resolving one: the top of the open queue among mentions nobody
+    else has, on the same brand's queue order."""
+    return (roles.limit_to_brands(Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES]), user)
+            .filter(Q(assignee__isnull=True) | Q(assignee=user)).exclude(pk=after.pk)
+            .order_by("-priority", "-id").only("pk").first())
+
+
 def mention_for_page(*, pk: int) -> Mention:
     return (
         Mention.objects.select_related("author", "brand", "assignee", "source", "label_corrected_by")

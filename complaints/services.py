@@ -118,8 +118,10 @@ def _assignment_record(*, mention: Mention, assignee, actor, at=None, in_turn: b
         mention_event_add(mention=mention, kind=EventKind.UNASSIGNED, actor=actor, at=at)
 
 
-def mention_take_next(*, user, brand_id: int | None = None) -> Mention | None:
-    """Claims the highest-priority unassigned open mention for the user. Two people pressing
+def mention_take_next(*, user, brand_id: int | None = None, platform: str = "", label: str = "",
+                      language: str = "") -> Mention | None:
+    """Claims the highest-priority unassigned open mention for the user, within the filters the
+    person is working with (brand, platform, label, language). Two people pressing
     "take next" at the same moment get different mentions: on Postgres the candidate row is
     locked with SKIP LOCKED (the other transaction moves on to the next row), and the claim
     itself is a conditional update, so even without row locks (SQLite) nobody takes a
@@ -132,6 +134,9 @@ def mention_take_next(*, user, brand_id: int | None = None) -> Mention | None:
                 status__in=[s.value for s in OPEN_STATUSES], assignee__isnull=True), user)
             if brand_id:
                 candidates = candidates.filter(brand_id=brand_id)
+            for field, value in (("platform", platform), ("label", label), ("language", language)):
+                if value:
+                    candidates = candidates.filter(**{field: value})
             candidates = candidates.order_by("-priority", "-id")
             if connection.features.has_select_for_update_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True, of=("self",))
@@ -150,8 +155,11 @@ BULK_ACTIONS = ("assign_me", "unassign", "resolve", "ignore", "relabel")
 
 
 @transaction.atomic
-def mentions_bulk_apply(*, mention_ids: list[int], action: str, actor, label: str = "") -> int:
-    """One action on many mentions, each through the same service (and event) as one by one."""
+def mentions_bulk_apply(*, mention_ids: list[int], action: str, actor, label: str = "",
+                        take_from_others: bool = False) -> int:
+    """One action on many mentions, each through the same service (and event) as one by one.
+    "Assign to me" leaves mentions someone else has unless take_from_others (the person was
+    asked first)."""
     if action not in BULK_ACTIONS:
         raise TriageError(_("Unknown action: %(action)s") % {"action": action})
     if action == "relabel" and label not in Label.values:
@@ -160,6 +168,8 @@ def mentions_bulk_apply(*, mention_ids: list[int], action: str, actor, label: st
     mentions = roles.limit_to_brands(Mention.objects.filter(pk__in=mention_ids[:500]), actor)
     for mention in mentions.select_related("author").order_by("pk"):
         if action == "assign_me":
+            if mention.assignee_id == actor.pk or (mention.assignee_id and not take_from_others):
+                continue
             mention_assign(mention=mention, assignee=actor, actor=actor)
         elif action == "unassign":
             mention_assign(mention=mention, assignee=None, actor=actor)

@@ -1,16 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.models import Profile
 from complaints import presence, selectors, services
-from listening.choices import Label, Platform, Status
+from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
 from responses.composing import composer_context
 from responses.selectors import mention_response_times, near_breach_percent_attach
@@ -64,6 +67,9 @@ def queue(request):
         "languages": LANGUAGES,
         "periods": (("24h", _("Last 24 hours")), ("7d", _("Last 7 days")), ("30d", _("Last 30 days"))),
         "bulk_actions": services.BULK_ACTIONS,
+        "take_next_scope": take_next_scope(filters, request.user),
+        "take_next_filters": [(name, getattr(filters, name)) for name in ("platform", "label", "language")
+                              if getattr(filters, name)],
     }
     template = "complaints/partials/queue_rows.html" if request.htmx and filters.after else "complaints/queue.html"
     return render(request, template, context)
@@ -82,14 +88,29 @@ def queue_new(request):
     })
 
 
+def take_next_scope(filters: selectors.QueueFilters, user) -> str:
+    """What "take next" takes, in words: "Facebook · EN · Complaint", or "" without filters."""
+    brand = selectors.brands_for_filters(user=user).filter(pk=filters.brand).first() if filters.brand else None
+    parts = [brand.name if brand else "", Platform(filters.platform).label if filters.platform else "",
+             filters.language.upper(), Label(filters.label).label if filters.label else ""]
+    return " · ".join(str(part) for part in parts if part)
+
+
 @require_POST
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def take_next(request):
-    brand = request.POST.get("brand", "")
-    mention = services.mention_take_next(user=request.user, brand_id=int(brand) if brand.isdigit() else None)
+    filters = selectors.queue_filters_from(request.POST)
+    mention = services.mention_take_next(user=request.user, brand_id=filters.brand, platform=filters.platform,
+                                         label=filters.label, language=filters.language)
     if mention is None:
-        messages.info(request, _("Nobody is waiting for an answer right now: every open mention is assigned."))
-        return redirect("complaints:queue")
+        scope = take_next_scope(filters, request.user)
+        if scope:
+            messages.info(request, _("No unassigned %(scope)s mention is waiting right now.") % {"scope": scope})
+        else:
+            messages.info(request, _("Nobody is waiting for an answer right now: every open mention is assigned."))
+        query = request.POST.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        return redirect(_queue_url(query))
     return redirect("complaints:mention", pk=mention.pk)
 
 
@@ -104,11 +125,18 @@ def bulk(request):
         return redirect(back)
     try:
         done = services.mentions_bulk_apply(mention_ids=ids, action=request.POST.get("action", ""), actor=request.user,
-                                            label=request.POST.get("label", ""))
+                                            label=request.POST.get("label", ""),
+                                            take_from_others=request.POST.get("take_from_others") == "1")
     except services.TriageError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, ngettext("%(n)d mention updated.", "%(n)d mentions updated.", done) % {"n": done})
+        left = len(ids) - done
+        if request.POST.get("action") == "assign_me" and left:
+            messages.info(request, ngettext(
+                "%(n)d mention was already yours or someone else's: it was left as it was.",
+                "%(n)d mentions were already yours or someone else's: they were left as they were.", left)
+                % {"n": left})
     return redirect(back)
 
 
@@ -123,6 +151,7 @@ def mention_detail(request, pk: int):
         "response_times": mention_response_times(mention=mention),
         "composer": composer_context(mention=mention, agent=request.user,
                                      draft=request.session.pop(f"draft-{mention.pk}", "")),
+        "undo": request.session.pop("undo", None),
     })
 
 
@@ -141,7 +170,30 @@ def mention_presence(request, pk: int):
     })
 
 
-def _done(request, pk: int):
+UNDONE_STATUSES = {Status.RESOLVED: _lazy("Resolved."), Status.IGNORED: _lazy("Ignored.")}
+
+
+def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse:
+    """A queue row changed from the keyboard, answered in place: the row as it is now ("" when it
+    left the open queue) and, after resolve or ignore, what Undo posts back."""
+    mention = selectors.mention_for_page(pk=pk)
+    row = ""
+    if mention.status in [s.value for s in OPEN_STATUSES]:
+        near_breach_percent_attach(mentions=[mention])
+        row = render_to_string("complaints/partials/queue_row.html", {
+            "mention": mention, "user": request.user,
+            "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)
+    undo = None
+    if previous_status and mention.status in UNDONE_STATUSES and previous_status != mention.status:
+        undo = {"url": reverse("complaints:mention-status", args=[pk]), "status": previous_status,
+                "message": str(UNDONE_STATUSES[mention.status]), "label": _("Undo")}
+    errors = [str(m) for m in messages.get_messages(request) if m.level >= messages.ERROR]
+    return JsonResponse({"row": row, "undo": undo, "error": " ".join(errors)})
+
+
+def _done(request, pk: int, *, previous_status: str = ""):
+    if request.POST.get("row") == "1":
+        return _row_changed(request, pk, previous_status=previous_status)
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -151,11 +203,26 @@ def _done(request, pk: int):
 @require_POST
 def mention_status(request, pk: int):
     mention = _get_mention_for_user(request, pk)
+    previous = mention.status
     try:
         services.mention_status_set(mention=mention, status=request.POST.get("status", ""), actor=request.user)
     except services.TriageError as error:
         messages.error(request, str(error))
-    return _done(request, pk)
+        return _done(request, pk)
+    if request.POST.get("row") != "1" and mention.status in UNDONE_STATUSES and _opens_next(request):
+        following = selectors.next_mention_for(user=request.user, after=mention)
+        if following is not None:
+            request.session["undo"] = {"pk": mention.pk, "status": previous, "message": str(UNDONE_STATUSES[mention.status])}
+            return redirect("complaints:mention", pk=following.pk)
+    return _done(request, pk, previous_status=previous)
+
+
+def _opens_next(request) -> bool:
+    """From its own page, a resolved mention gives way to the next one unless the person chose to stay."""
+    page = reverse("complaints:mention", args=[request.resolver_match.kwargs["pk"]])
+    if not request.POST.get("next", request.path).startswith(page):
+        return False  # resolved from the queue: the queue stays
+    return not Profile.objects.filter(user=request.user, after_resolving="stay").exists()
 
 
 @require_POST

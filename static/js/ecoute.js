@@ -19,6 +19,37 @@
     out.textContent = n ? `${n} ✓` : "";
   }
 
+  // Bulk actions: say what is missing without losing the selection, and ask before taking
+  // mentions someone else is working on. The server checks both again.
+  const text = (name) => ((document.querySelector(`template[data-text="${name}"]`) || {}).content || {}).textContent || "";
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.id !== "bulk-form") return;
+    const problem = form.querySelector("[data-bulk-problem]");
+    const action = form.querySelector("#bulk-action").value;
+    problem.hidden = true;
+    if (action === "relabel" && !form.querySelector("#bulk-label").value) {
+      event.preventDefault();
+      problem.textContent = text("label-missing");
+      problem.hidden = false;
+      form.querySelector("#bulk-label").focus();
+      return;
+    }
+    if (action === "assign_me") {
+      const names = Array.from(document.querySelectorAll("#queue-rows input[name=mention]:checked"))
+        .map((box) => box.closest("tr").dataset.assignee).filter(Boolean);
+      const take = form.querySelector("input[name=take_from_others]");
+      take.value = "";
+      if (names.length) {
+        if (!window.confirm(text("taken").replace("%(names)s", [...new Set(names)].join(", ")))) {
+          event.preventDefault();
+          return;
+        }
+        take.value = "1";
+      }
+    }
+  });
+
   // Posting a one-field form, as the buttons on the mention page do.
   function post(url, fields) {
     const form = document.createElement("form");
@@ -51,6 +82,58 @@
   }
   const currentRow = () => rows()[current];
 
+  // A change to one queue row from the keyboard, made in place: the row is swapped (or leaves
+  // the queue) and the j / k position stays; resolve and ignore offer Undo for a few seconds.
+  async function rowChange(row, url, fields) {
+    const body = new FormData();
+    Object.entries({ ...fields, row: "1" }).forEach(([name, value]) => body.append(name, value));
+    const answer = await fetch(url, { method: "POST", body, headers: { "X-CSRFToken": csrf(), "HX-Request": "true" } });
+    if (!answer.ok) { location.reload(); return; }
+    const change = await answer.json();
+    const index = rows().indexOf(row);
+    if (change.row) { row.outerHTML = change.row; } else { row.remove(); }
+    select(Math.min(index, rows().length - 1));
+    if (change.error) toast(change.error);
+    if (change.undo) toast(change.undo.message, change.undo, index);
+  }
+  function toast(message, undo, index) {
+    const area = document.getElementById("toasts");
+    if (!area) return;
+    const item = document.createElement("div");
+    item.className = "toast";
+    item.textContent = message + " ";
+    if (undo) {
+      const button = document.createElement("button");
+      button.type = "button"; button.className = "link-button"; button.textContent = undo.label;
+      button.addEventListener("click", async () => {
+        item.remove();
+        const body = new FormData();
+        body.append("status", undo.status); body.append("row", "1");
+        const answer = await fetch(undo.url, { method: "POST", body, headers: { "X-CSRFToken": csrf(), "HX-Request": "true" } });
+        const change = answer.ok ? await answer.json() : {};
+        const tbody = document.getElementById("queue-rows");
+        if (change.row && tbody) {
+          const all = rows();
+          const holder = document.createElement("tbody");
+          holder.innerHTML = change.row;
+          const back = holder.firstElementChild;
+          if (all[index]) all[index].before(back); else tbody.prepend(back);
+          select(index);
+        }
+      });
+      item.appendChild(button);
+    }
+    area.appendChild(item);
+    setTimeout(() => item.remove(), 8000);
+  }
+
+  // r from the queue opens the mention at #reply: the composer has the focus there.
+  window.addEventListener("load", () => {
+    if (location.hash !== "#reply" || !document.querySelector("[data-mention-page]")) return;
+    const box = document.querySelector("#reply-text") || document.querySelector("#reply");
+    if (box) { box.focus(); box.scrollIntoView({ block: "center" }); }
+  });
+
   function showShortcuts() {
     const dialog = document.getElementById("shortcuts");
     if (dialog && !dialog.open) dialog.showModal();
@@ -80,8 +163,8 @@
         if (page) { const box = document.querySelector("#reply-text") || document.querySelector("#reply"); if (box) { box.focus(); box.scrollIntoView({ block: "center" }); } }
         else if (row) location.href = row.dataset.openUrl + "#reply";
       },
-      a: () => { const target = page || row; if (target) post(target.dataset.assignUrl, { assignee: "me" }); },
-      e: () => { const target = page || row; if (target) post(target.dataset.statusUrl, { status: "resolved" }); },
+      a: () => { if (page) post(page.dataset.assignUrl, { assignee: "me" }); else if (row) rowChange(row, row.dataset.assignUrl, { assignee: "me" }); },
+      e: () => { if (page) post(page.dataset.statusUrl, { status: "resolved" }); else if (row) rowChange(row, row.dataset.statusUrl, { status: "resolved" }); },
       l: () => {
         if (page) { const label = document.getElementById("label-select"); if (label) label.focus(); }
         else if (row) { const box = row.querySelector("input[name=mention]"); box.checked = true; countSelected();

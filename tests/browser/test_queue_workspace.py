@@ -42,7 +42,7 @@ def test_filter_open_relabel_assign_resolve(signed_in, queue_data, screenshots, 
     page.wait_for_selector("#current-assignee:has-text('Camille')")
     page.select_option("#status-select", "resolved")
     page.click("text=Save status")
-    page.wait_for_selector("#current-status:has-text('Resolved')")
+    page.wait_for_selector("#undo")  # the next mention opened, offering to undo
 
     mention = Mention.objects.get(text__startswith="Comment activer")
     assert (mention.label, mention.assignee_id, mention.status) == ("complaint", camille.pk, "resolved")
@@ -68,10 +68,9 @@ def test_keyboard_moves_assigns_and_lists_shortcuts(signed_in, queue_data):
     page.keyboard.press("j")
     page.keyboard.press("j")
     assert "is-current" in page.locator("tr[data-mention]").nth(1).get_attribute("class")
-    with page.expect_navigation():
-        page.keyboard.press("a")
-    # the second row was the question; assigning it reorders the queue by its new priority
+    page.keyboard.press("a")  # changed in place: the row shows its new assignee, the position stays
     page.wait_for_selector("tr[data-mention]:has-text('Comment activer') td:last-child:has-text('Camille')")
+    assert "is-current" in page.locator("tr[data-mention]").nth(1).get_attribute("class")
     assert Mention.objects.get(text__startswith="Comment activer").assignee.username == "camille"
 
 
@@ -95,9 +94,13 @@ def test_keyboard_up_relabel_open_reply_and_resolve(signed_in, queue_data):
     assert page.evaluate("document.activeElement.id") in ("reply-text", "reply")
     page.keyboard.press("Escape")
     with page.expect_navigation():
-        page.keyboard.press("e")
-    page.wait_for_selector("#current-status:has-text('Resolved')")
+        page.keyboard.press("e")  # resolved: the next mention opens, with Undo
     assert Mention.objects.get(text__startswith="Comment activer").status == "resolved"
+    assert "Comment activer la 5G" not in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.click("#undo")
+    page.wait_for_selector("#current-status:has-text('New')")
+    assert Mention.objects.get(text__startswith="Comment activer").status == "new"
 
 
 def test_switching_the_interface_to_french(signed_in, queue_data, screenshots):

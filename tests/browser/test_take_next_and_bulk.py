@@ -1,0 +1,43 @@
+"""In the browser: take next within the filters; bulk actions that ask first and keep the selection."""
+
+import re
+
+import pytest
+
+from listening.models import Mention
+from tests.factories import BrandFactory, MentionFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_take_next_follows_the_filters_and_bulk_asks_before_taking(signed_in, live_server):
+    brand = BrandFactory(name="Lumio")
+    french_x = MentionFactory(brand=brand, platform="twitter", language="fr", priority=99, text="Panne fibre à Lille")
+    english_fb = MentionFactory(brand=brand, platform="facebook", language="en", priority=10, text="Card declined")
+    sam = UserFactory(username="sam", first_name="Sam", role="Community manager")
+    page = signed_in(UserFactory(username="camille", role="Community manager"))
+
+    page.goto(f"{live_server.url}/?platform=facebook&language=en")
+    page.click("#take-next")
+    page.wait_for_url(re.compile(rf"/mentions/{english_fb.pk}/"))
+    assert Mention.objects.get(pk=french_x.pk).assignee is None
+
+    Mention.objects.filter(pk=french_x.pk).update(assignee=sam)
+    page.goto(f"{live_server.url}/")
+    # Relabel without a label: said at once, the selection stays.
+    page.check(f"#mention-{french_x.pk} input[name=mention]")
+    page.select_option("#bulk-action", "relabel")
+    page.click("text=Apply to selected")
+    assert page.locator("[data-bulk-problem]").is_visible()
+    assert page.is_checked(f"#mention-{french_x.pk} input[name=mention]")
+    # Assign to me on Sam's mention asks first; saying no changes nothing.
+    page.select_option("#bulk-action", "assign_me")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("text=Apply to selected")
+    assert asked and "Sam" in asked[0]
+    assert Mention.objects.get(pk=french_x.pk).assignee == sam
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("text=Apply to selected")
+    page.wait_for_selector("text=1 mention updated.")
+    assert Mention.objects.get(pk=french_x.pk).assignee.username == "camille"
