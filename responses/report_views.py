@@ -146,7 +146,7 @@ def figures_csv(request):
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.headers)
-        writer.writerows([_safe(c) for c in row] for row in table.rows + ([table.total] if table.total else []))
+        writer.writerows([_safe(c) for c in row] for row in table.reading_rows() + ([table.total] if table.total else []))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename(result.filters, "report")
     return response
