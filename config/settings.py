@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -142,8 +143,7 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 # --- Language and time
 LANGUAGE_CODE = "en"
-# Each language in its own name, whatever the page's language: a reader finds theirs.
-LANGUAGES = [("en", "English"), ("fr", "Français")]
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 # The address people open Écoute at, for full links in e-mails and webhooks (paths without it).

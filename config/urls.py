@@ -1,8 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from listening.webhooks import facebook_webhook
+
+
+@login_not_required
+def favicon(request):
+    """Pages name their icon; this is for clients that only ask for /favicon.ico (feeds, files).
+    The address is looked up when asked: with hashed file names it exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
+
 
 urlpatterns = [
     path("", include("complaints.urls")),
@@ -11,4 +22,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("webhooks/facebook/", facebook_webhook, name="facebook-webhook"),
+    path("favicon.ico", favicon),
 ]
