@@ -52,7 +52,6 @@ def demo_crisis_load(*, brand, source, manager, agent, rng: random.Random, now: 
         return None
     crisis_alert_record(brand=brand, check=check, now=end)
     alert = CrisisAlert.objects.get(brand=brand)
-    # Seen and handled at the time: no e-mail or webhook goes out for it now.
-    CrisisAlert.objects.filter(pk=alert.pk).update(notified_at=end, webhook_sent_at=end)
+    # Handled at the time: resolved, it is never e-mailed or posted now.
     crisis_alert_acknowledge(alert=alert, user=manager, now=end + timedelta(minutes=12))
     return crisis_alert_resolve(alert=alert, user=manager, now=end + timedelta(hours=3, minutes=20))
