@@ -8,7 +8,11 @@ import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from complaints.alerting import crisis_alert_acknowledge, crisis_alert_record, crisis_alert_resolve
+from complaints.alerting import (
+    crisis_alert_acknowledge,
+    crisis_alert_record,
+    crisis_alert_resolve,
+)
 from complaints.crisis_data import brand_crisis_check
 from complaints.models import CrisisAlert
 from complaints.services import mention_status_set

@@ -5,6 +5,7 @@ no result, the notifications page before the first one, and Écoute's own favico
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -26,14 +27,14 @@ def late_complaint(db):
 def test_canned_responses_name_their_label_in_french(cm_client, late_complaint):
     CannedResponse.objects.create(title="Excuses", language="fr", label="complaint", text="Toutes nos excuses.")
     body = cm_client.get(f"/mentions/{late_complaint.pk}/", **FR).content.decode()
-    item = re.search(r'<button type="button" class="canned-item".*?</button>', body, re.S).group(0)
+    item = re.search(r'<button type="button" class="canned-item".*?</button>', body, re.DOTALL).group(0)
     assert "FR · Réclamation" in item and "complaint" not in item
 
 
 def test_the_response_times_panel_agrees_in_french(cm_client, late_complaint):
     body = cm_client.get(f"/mentions/{late_complaint.pk}/", **FR).content.decode()
-    panel = re.search(r'<section class="panel response-times".*?</section>', body, re.S).group(0)
-    first = re.search(r"<h3>(.*?)</h3>", panel, re.S).group(1)
+    panel = re.search(r'<section class="panel response-times".*?</section>', body, re.DOTALL).group(0)
+    first = re.search(r"<h3>(.*?)</h3>", panel, re.DOTALL).group(1)
     assert re.sub(r"<.*?>", "", first).split() == ["Première", "réponse", "dépassée"]
 
 
@@ -45,7 +46,7 @@ def test_the_reply_shortcut_is_a_verb_in_french(cm_client, late_complaint):
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_each_language_is_named_in_its_own_language(cm_client, language):
     body = cm_client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    switcher = re.search(r'<select id="lang-select".*?</select>', body, re.S).group(0)
+    switcher = re.search(r'<select id="lang-select".*?</select>', body, re.DOTALL).group(0)
     assert re.findall(r'<option value="(\w+)" lang="\1"[^>]*>([^<]+)</option>', switcher) == [
         ("en", "English"), ("fr", "Français")]
 
@@ -75,7 +76,7 @@ def test_pages_name_ecoutes_own_favicon_served_from_static(client, cm_client):
     body = cm_client.get("/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in body
     assert '<link rel="icon" href="/static/favicon.ico"' in body
-    svg = open(finders.find("favicon.svg"), encoding="utf-8").read()
+    svg = Path(finders.find("favicon.svg")).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
     with open(finders.find("favicon.ico"), "rb") as ico:
         assert ico.read(4) == b"\x00\x00\x01\x00"  # an icon resource

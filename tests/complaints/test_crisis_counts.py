@@ -9,7 +9,12 @@ from django.utils import translation
 
 from complaints.crisis import HOUR, HourCounts, crisis_check
 from complaints.crisis_counts import BASELINE_FLOOR, CountBaseline, count_baseline
-from tests.complaints.test_crisis import MONDAY_10, PARIS, usual_complaints, weekly_series
+from tests.complaints.test_crisis import (
+    MONDAY_10,
+    PARIS,
+    usual_complaints,
+    weekly_series,
+)
 
 # Tuesday 7 April 2026, 3:00–4:00 in Paris: at night, one complaint a week and nothing else.
 TUESDAY_4 = datetime(2026, 4, 7, 4, 0, tzinfo=PARIS)

@@ -3,10 +3,19 @@ where it changes, labels in their chips' colours, and tables with the newest per
 
 import re
 from datetime import date, timedelta
+from itertools import pairwise
 
 from django.utils import translation
 
-from responses.charts import AXIS_CHAR_WIDTH, LEFT, RIGHT, WIDTH, axis_labels, bar_chart, report_blocks
+from responses.charts import (
+    AXIS_CHAR_WIDTH,
+    LEFT,
+    RIGHT,
+    WIDTH,
+    axis_labels,
+    bar_chart,
+    report_blocks,
+)
 from responses.reports import Report, ReportFilters, Table
 
 
@@ -36,7 +45,7 @@ def test_a_year_by_week_has_labels_that_do_not_overlap():
                         unit="mentions", axis=axis_labels(days, "week"), series_keys=["complaint"])
     labels = _x_labels(svg)
     assert 6 <= len(labels) <= 20
-    for (x1, text1), (x2, text2) in zip(labels, labels[1:]):
+    for (x1, text1), (x2, text2) in pairwise(labels):
         assert x2 - x1 > (len(text1) + len(text2)) / 2 * AXIS_CHAR_WIDTH, (text1, text2)
     assert all(x <= WIDTH - RIGHT and x >= LEFT for x, _text in labels)
     # The year under the first label and under the first label of 2026, once each.
