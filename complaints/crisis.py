@@ -11,7 +11,12 @@ least 1 complaint), so a quiet brand needs at least COUNT_THRESHOLD complaints m
 usual in one hour: going from 0 to 2 complaints pages no one.
 
 The complaint share (complaints / all mentions) must rise too: when every kind of mention
-rises together, it is a campaign or news, not a wave of complaints."""
+rises together, it is a campaign or news, not a wave of complaints.
+
+Where the share can't rise (complaints are usually nearly all the mentions at that hour, as at
+night when the only mention of past weeks was a complaint), the number of complaints decides
+alone, by a count model that handles sparse hours (complaints.crisis_counts): fifty complaints
+where one is usual is a crisis even though the share stays at 100 %."""
 
 import math
 import statistics
@@ -23,6 +28,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from complaints.crisis_counts import BURST_CHANCE, count_baseline
 
 HOUR = timedelta(hours=1)
 DEFAULT_WEEKS = 6
@@ -66,6 +73,9 @@ class CrisisCheck:
     usual_share: float | None = None
     count_score: float | None = None
     share_score: float | None = None
+    # The count model: complaints expected at this hour, and the chance of this many or more.
+    expected_complaints: float | None = None
+    burst_chance: float | None = None
     reasons: tuple[dict, ...] = ()
 
     @property
@@ -106,7 +116,9 @@ def crisis_check(
     scale = max(MAD_TO_SD * _mad(counts, usual), math.sqrt(max(usual, 1.0)))
     count_score = (now.complaints - usual) / scale
 
-    usual_share, share_score = _share_score(past, now)
+    usual_share, share_score, share_scale = _share_score(past, now)
+    baseline = count_baseline(counts)
+    burst_chance = baseline.chance_of_at_least(now.complaints)
     reasons = [
         {"code": "complaints", "seen": now.complaints, "usual": usual, "score": round(count_score, 1)},
         {"code": "share", "seen": round(now.complaints / now.mentions if now.mentions else 0.0, 4),
@@ -114,11 +126,19 @@ def crisis_check(
     ]
     count_high = count_score >= COUNT_THRESHOLD and now.complaints >= MIN_RATIO * usual
     share_high = share_score >= SHARE_THRESHOLD
-    if count_high and not share_high:
+    # Even if every mention of this hour were a complaint, the share couldn't show a rise.
+    share_stuck = (1.0 - usual_share) / share_scale < SHARE_THRESHOLD
+    burst = burst_chance < BURST_CHANCE and now.complaints >= MIN_RATIO * baseline.usual
+    is_crisis = (count_high and share_high) or (burst and share_stuck)
+    if share_stuck and (burst or count_high):
+        reasons.append({"code": "count_alone" if burst else "within_chance", "seen": now.complaints,
+                        "expected": round(baseline.usual, 1), "usual_share": round(usual_share, 4)})
+    elif count_high and not share_high:
         reasons.append({"code": "with_all_mentions"})
     return CrisisCheck(
-        **seen, is_crisis=count_high and share_high, weeks_of_history=len(past), usual_complaints=usual,
-        usual_share=usual_share, count_score=count_score, share_score=share_score, reasons=tuple(reasons),
+        **seen, is_crisis=is_crisis, weeks_of_history=len(past), usual_complaints=usual,
+        usual_share=usual_share, count_score=count_score, share_score=share_score,
+        expected_complaints=baseline.usual, burst_chance=burst_chance, reasons=tuple(reasons),
     )
 
 
@@ -137,10 +157,10 @@ def check_window(*, end: datetime, weeks: int) -> None:
         raise ValueError(f"The comparison needs at least one past week, not {weeks}.")
 
 
-def _share_score(past: list[HourCounts], now: HourCounts) -> tuple[float, float]:
-    """Usual complaint share at this hour and how far the hour is above it. Past hours without
-    any mention say nothing about the share: with too few of them, the share over all the
-    compared hours together stands in."""
+def _share_score(past: list[HourCounts], now: HourCounts) -> tuple[float, float, float]:
+    """Usual complaint share at this hour, how far the hour is above it, and the unit of that
+    distance. Past hours without any mention say nothing about the share: with too few of
+    them, the share over all the compared hours together stands in."""
     shares = [c.complaints / c.mentions for c in past if c.mentions]
     if len(shares) >= MIN_WEEKS:
         usual = statistics.median(shares)
@@ -150,10 +170,10 @@ def _share_score(past: list[HourCounts], now: HourCounts) -> tuple[float, float]
         usual = sum(c.complaints for c in past) / total if total else 0.0
         spread = 0.0
     if not now.mentions:
-        return usual, 0.0
+        return usual, 0.0, max(spread, MIN_SHARE_SCALE)
     # Binomial noise of a share measured on this hour's mentions.
-    noise = math.sqrt(usual * (1 - usual) / now.mentions)
-    return usual, (now.complaints / now.mentions - usual) / max(spread, noise, MIN_SHARE_SCALE)
+    scale = max(spread, math.sqrt(usual * (1 - usual) / now.mentions), MIN_SHARE_SCALE)
+    return usual, (now.complaints / now.mentions - usual) / scale, scale
 
 
 def _mad(values: list[float], center: float) -> float:
@@ -197,6 +217,17 @@ def reason_text(reason: dict) -> str:
         return _("Complaints were %(seen)s of all mentions; usually %(usual)s.") % {
             "seen": _percent(reason["seen"]), "usual": _percent(reason["usual"]),
         }
+    if code == "count_alone":
+        return _(
+            "Complaints are usually %(share)s of the mentions at this hour, so their share cannot rise: "
+            "the alert is on their number alone, far more than the %(expected)s expected at this hour "
+            "would reach by chance."
+        ) % {"share": _percent(reason["usual_share"]), "expected": _number(reason["expected"])}
+    if code == "within_chance":
+        return _(
+            "No alert: complaints are usually %(share)s of the mentions at this hour, so only their number "
+            "can tell, and %(seen)d against the %(expected)s expected is still within chance."
+        ) % {"share": _percent(reason["usual_share"]), "seen": reason["seen"], "expected": _number(reason["expected"])}
     if code == "with_all_mentions":
         return _(
             "No alert: all mentions rose as much as complaints (a campaign or news?), so the share of "

@@ -18,6 +18,7 @@ from accounts import roles
 from complaints.classifier.lifecycle import active_pipeline, model_train
 from complaints.services import mention_assign, mention_label_correct, mention_status_set
 from listening.choices import Platform, SourceKind, Status
+from listening.demo_crisis import demo_crisis_load
 from listening.models import Brand, Credential, Mention, Source
 from listening.ingestion import mention_ingest
 from platforms.normalized import NormalizedAuthor, NormalizedMention
@@ -168,6 +169,8 @@ def load_demo(*, stdout=None, seed: int = 7) -> dict:
         created += 1
         mention = Mention.objects.get(brand=brand, platform=platform, external_id=external_id)
         _history(rng, mention, row, agents, now)
+    manager = next(u for u, role in users if role == roles.MANAGER)
+    demo_crisis_load(brand=brand, source=sources["twitter"], manager=manager, agent=agents[-1], rng=rng, now=now)
     summary = {"brand": brand.name, "mentions": Mention.objects.filter(brand=brand).count(), "new": created,
                "users": [(u.username, str(roles.LABELS[r])) for u, r in users], "password": DEMO_PASSWORD}
     return summary

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from listening.choices import Label
 from listening.models import Mention
 from platforms.base import LengthRule
 from platforms.errors import PlatformError
@@ -47,6 +48,11 @@ class CannedChoice:
     text: str
     language: str
     label: str
+
+    @property
+    def label_name(self) -> str:
+        """The label as the reader's language names it ("Réclamation"), not its code."""
+        return Label(self.label).label if self.label in Label.values else self.label
 
 
 def canned_for(*, mention: Mention, agent) -> list[CannedChoice]:

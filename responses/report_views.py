@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts import roles
+from listening.choices import Label, Platform, Status
 from listening.models import Brand
 from responses import charts, reports
+from responses.models import CountedIn
 
 MAX_DAYS = 3 * 366
 MAX_DAYS_BY_DAY = 366
@@ -160,7 +162,7 @@ def figures_csv(request):
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.headers)
-        writer.writerows([_safe(c) for c in row] for row in table.rows + ([table.total] if table.total else []))
+        writer.writerows([_safe(c) for c in row] for row in table.reading_rows() + ([table.total] if table.total else []))
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename(result.filters, "report")
     return response
@@ -177,17 +179,18 @@ MENTION_COLUMNS = ("pk", "brand__name", "platform", "label", "status", "posted_a
                    "timing__agent__first_name", "timing__agent__last_name", "timing__agent__username")
 
 
-def _mention_rows(*, filters, base: str, yes_no: dict):
+def _mention_rows(*, filters, base: str, yes_no: dict, names: dict):
     zone = filters.zone
     link = base + reverse("complaints:mention", args=[987654321])  # one reverse(), not one per row
     mentions = reports.mentions_in_period(filters=filters).values_list(*MENTION_COLUMNS).order_by("posted_at", "pk")
     for (pk, brand, platform, label, status, posted, first_at, first_min, first_met, resolved_at, res_min, res_met,
          counted_in, first_name, last_name, username) in mentions.iterator(chunk_size=5000):
-        yield [pk, _safe(brand), platform, label, status, *[timezone.localtime(t, zone).isoformat(timespec="seconds")
+        yield [pk, _safe(brand), names["platform"].get(platform, platform), names["label"].get(label, label),
+               names["status"].get(status, status), *[timezone.localtime(t, zone).isoformat(timespec="seconds")
                                                            if t else "" for t in (posted, first_at)],
                "" if first_min is None else round(first_min, 1), yes_no[first_met],
                timezone.localtime(resolved_at, zone).isoformat(timespec="seconds") if resolved_at else "",
-               "" if res_min is None else round(res_min, 1), yes_no[res_met], counted_in or "",
+               "" if res_min is None else round(res_min, 1), yes_no[res_met], names["counted_in"].get(counted_in, ""),
                _safe(f"{first_name} {last_name}".strip() or username or ""),
                link.replace("987654321", str(pk))]
 
@@ -205,10 +208,16 @@ def mentions_csv(request):
               _("First response (minutes)"), _("First response on time"), _("Resolved"), _("Resolution (minutes)"),
               _("Resolved on time"), _("Counted in"), _("Agent"), _("Link")]
     rows = _mention_rows(filters=filters, base=request.build_absolute_uri("/")[:-1],
-                         yes_no={True: _("yes"), False: _("no"), None: ""})
+                         yes_no={True: _("yes"), False: _("no"), None: ""}, names=_choice_names())
     response = StreamingHttpResponse(_with_bom(writer, header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename(filters, "mentions")
     return response
+
+
+def _choice_names() -> dict[str, dict[str, str]]:
+    """Platforms, labels, statuses and clocks as the reader's language names them, not their codes."""
+    return {key: {value: str(name) for value, name in choices.choices}
+            for key, choices in (("platform", Platform), ("label", Label), ("status", Status), ("counted_in", CountedIn))}
 
 
 def _with_bom(writer, header, rows):

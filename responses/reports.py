@@ -12,7 +12,7 @@ percentiles are interpolated as Postgres's percentile_cont does.
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -208,6 +208,12 @@ class Table:
     rows: list[list]
     total: list | None = None
     unit: str = ""  # what the chart's numbers are: minutes, hours, percent, mentions
+    periods: list[date] = field(default_factory=list)  # first day of each row's period, oldest first
+    column_keys: list[str] = field(default_factory=list)  # the label or platform behind each header, "" if none
+
+    def reading_rows(self) -> list[list]:
+        """The rows as the page and the CSV print them: the most recent period first."""
+        return self.rows[::-1] if self.periods else self.rows
 
 
 @dataclass
@@ -264,7 +270,8 @@ def _report_build(*, filters: ReportFilters, now: datetime, material: Material) 
             rows.append([name, *cells, sum(per.values())])
         total_row = [str(_("Total")), *[sum(col) for col in zip(*[r[1:] for r in rows])]] if rows else None
         return Table(key=key, title=str(title), headers=[period, *[str(label) for _v, label in columns], str(_("Total"))],
-                     rows=rows, total=total_row, unit=str(_("mentions")))
+                     rows=rows, total=total_row, unit=str(_("mentions")), periods=buckets,
+                     column_keys=["", *[str(value) or "unclassified" for value, _label in columns], ""])
 
     tables["volume_label"] = counts_by(0, Label.choices, "volume_label", _("Mentions by label"))
     tables["volume_platform"] = counts_by(1, Platform.choices, "volume_platform", _("Mentions by platform"))
@@ -279,10 +286,12 @@ def _report_build(*, filters: ReportFilters, now: datetime, material: Material) 
     rows, total_row = time_rows("answered", "first_response", 1)
     tables["first_response"] = Table(
         key="first_response", title=str(_("First response time")), rows=rows, total=total_row, unit=str(_("minutes")),
+        periods=buckets,
         headers=[period, str(_("Answered")), str(_("Median (minutes)")), str(_("90th percentile (minutes)"))])
     rows, total_row = time_rows("resolved", "resolution", 60)
     tables["resolution"] = Table(
         key="resolution", title=str(_("Resolution time")), rows=rows, total=total_row, unit=str(_("hours")),
+        periods=buckets,
         headers=[period, str(_("Resolved")), str(_("Median (hours)")), str(_("90th percentile (hours)"))])
 
     def sla_row(name, f):
@@ -290,7 +299,7 @@ def _report_build(*, filters: ReportFilters, now: datetime, material: Material) 
                 f.resolution_judged, _percent(f.resolution_met, f.resolution_judged)]
 
     tables["sla"] = Table(
-        key="sla", title=str(_("SLA compliance")), unit="%",
+        key="sla", title=str(_("SLA compliance")), unit="%", periods=buckets,
         rows=[sla_row(name, times.get(day, empty)) for day, name in zip(buckets, names)],
         total=sla_row(str(_("Whole period")), total),
         headers=[period, str(_("First responses due")), str(_("First response on time (%)")),

@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from complaints.alerting import crisis_alerts_email_pending
+from complaints.models import CrisisAlert, CrisisAlertState
 from listening.models import Mention
 from responses.models import Response
 
@@ -28,8 +30,18 @@ def test_the_demo_gives_every_page_data(db, capsys):
     assert mentions.filter(exposes_personal_data=True).exists()
     assert set(get_user_model().objects.values_list("groups__name", flat=True)) >= {"Admin", "Manager", "Community manager"}
 
+    # One past crisis, found by the detector on the demo's outage evening, acknowledged and resolved.
+    alert = CrisisAlert.objects.get(brand__slug="lumio")
+    assert alert.state == CrisisAlertState.RESOLVED and alert.resolved_by.username == "manager"
+    assert timezone.now() - timedelta(days=6) < alert.window_start < timezone.now() - timedelta(days=4)
+    assert alert.figures["complaints"] >= 15 and alert.figures["usual_complaints"] <= 2
+    assert {r["code"] for r in alert.reasons} >= {"complaints", "share"}
+    assert len(alert.top_mention_ids) == 5
+    assert crisis_alerts_email_pending() == 0 and alert.notified_at is None  # nobody is e-mailed about it now
+
     call_command("load_demo")  # a second run adds nothing
     assert Mention.objects.filter(brand__slug="lumio").count() == mentions.count()
+    assert CrisisAlert.objects.count() == 1
 
 
 def test_demo_mentions_are_labelled_by_the_classifier_and_some_corrected(db):
@@ -40,3 +52,4 @@ def test_demo_mentions_are_labelled_by_the_classifier_and_some_corrected(db):
     used = set(mentions.values_list("model_version", flat=True))
     assert used and used <= set(ClassifierModel.objects.values_list("version", flat=True))
     assert mentions.filter(label_corrected_at__isnull=False).exists()
+

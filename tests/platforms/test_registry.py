@@ -12,7 +12,7 @@ from platforms.registry import PLATFORMS, connector_for, platform_of_kind
 
 ROOT = Path(settings.BASE_DIR)
 # Data makers (the demo, benchmarks) pick platforms on purpose; migrations freeze history.
-NOT_CODE = ("migrations", "tests", ".venv", "demo.py", "demo_data", "bench", "registry.py")
+NOT_CODE = ("migrations", "tests", ".venv", "demo.py", "demo_crisis.py", "demo_data", "bench", "registry.py")
 
 
 def _app_modules():

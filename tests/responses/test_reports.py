@@ -220,7 +220,21 @@ def test_the_mentions_csv_lists_each_mention_with_its_times(lumio, client):
     m3 = next(r for r in rows if r["Mention"] == str(lumio[1]["m3"].pk))
     assert (m3["Posted"], m3["First response (minutes)"], m3["First response on time"], m3["Agent"]) == (
         "2025-03-07T18:00:00+01:00", "20.0", "yes", "Camille")
-    assert m3["Counted in"] == "business_hours" and m3["Link"].endswith(f"/mentions/{lumio[1]['m3'].pk}/")
+    assert m3["Counted in"] == "Business hours (the brand's calendar)"
+    assert m3["Link"].endswith(f"/mentions/{lumio[1]['m3'].pk}/")
+    assert (m3["Platform"], m3["Label"]) == ("X (Twitter)", "Complaint")
+
+
+def test_the_mentions_csv_names_labels_and_statuses_in_the_readers_language(lumio, client):
+    client.force_login(UserFactory(username="nadia", role=roles.MANAGER))
+    export = client.get(reverse("responses:report-mentions-csv"),
+                        {"brand": lumio[0].pk, "start": "2025-03-03", "end": "2025-03-09"}, HTTP_ACCEPT_LANGUAGE="fr")
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    m3 = next(r for r in rows if r["Mention"] == str(lumio[1]["m3"].pk))
+    assert (m3["Plateforme"], m3["Étiquette"], m3["Compté en"]) == (
+        "X (Twitter)", "Réclamation", "Heures ouvrées (calendrier de la marque)")
+    assert {r["Statut"] for r in rows} <= {"Nouvelle", "Ouverte", "En attente du client", "Résolue", "Ignorée"}
+    assert "complaint" not in {r["Étiquette"] for r in rows}
 
 
 @pytest.mark.parametrize("role, status", [
