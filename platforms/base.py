@@ -8,8 +8,12 @@ rules (reply length, private replies, what a credential must hold). The registry
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from platforms.errors import PlatformError
+from django.utils.translation import gettext_lazy as _
+
+from platforms.errors import ErrorKind, Notice, PlatformError
 from platforms.normalized import NormalizedMention
+
+NOT_POLLED = ErrorKind("not_polled", _("Sources of kind “%(kind)s” are not polled."))
 
 # Where a reply goes, as responses.models.Visibility stores it.
 PUBLIC = "public"
@@ -21,7 +25,7 @@ class FetchResult:
     items: list[NormalizedMention]
     cursor: dict
     skipped: list[str] = field(default_factory=list)  # reasons, one per item left out
-    notice: str = ""  # something the admin should know about this poll (shown in the source's health)
+    notice: Notice | None = None  # something the admin should know about this poll (shown in the source's health)
 
 
 class Connector:
@@ -103,7 +107,7 @@ class Platform:
         for source_kind in self.source_kinds:
             if source_kind.value == kind:
                 return source_kind.connector()
-        raise PlatformError(f"Sources of kind “{kind}” are not polled.", permanent=True)
+        raise NOT_POLLED.error(permanent=True, kind=kind)
 
 
 __all__ = ["PRIVATE", "PUBLIC", "Connector", "FetchResult", "LengthRule", "Platform", "PlatformError", "Sender",
