@@ -10,6 +10,7 @@ from listening.choices import (
     KIND_PLATFORM, OPEN_STATUSES, EventKind, Label, Platform, SourceKind, SourceState, Status,
 )
 from listening.crypto import decrypt_secrets, encrypt_secrets
+from core.text import web_url
 from platforms.errors import error_text
 
 
@@ -277,6 +278,12 @@ class Mention(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def link(self) -> str:
+        """The original's address when it is safe to show as a link (rows stored before links
+        were checked may hold a javascript: or data: one)."""
+        return web_url(self.url)
 
 
 class MentionEvent(models.Model):
