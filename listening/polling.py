@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.locks import exclusive
-from listening.choices import OPEN_STATUSES, SourceState
+from listening.choices import OPEN_STATUSES, Platform, SourceState
 from listening.engagement import mentions_engagement_update
 from listening.ingestion import mention_ingest
 from listening.models import Credential, Mention, Source
@@ -102,7 +102,7 @@ def _credential_misfit(source: Source) -> PlatformError | None:
     credential = source.credential
     if credential is None or (credential.brand_id == source.brand_id and credential.platform == source.platform):
         return None
-    return CREDENTIAL_MISFIT.error(permanent=True, name=credential.name, platform=source.platform)
+    return CREDENTIAL_MISFIT.error(permanent=True, name=credential.name, platform=str(Platform(source.platform).label))
 
 
 def source_poll(*, source_id: int) -> PollResult:
