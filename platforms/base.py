@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from platforms.errors import ErrorKind, Notice, PlatformError
 from platforms.normalized import NormalizedMention
+from platforms.settings import Setting, quota_setting
 
 NOT_POLLED = ErrorKind("not_polled", _("Sources of kind “%(kind)s” are not polled."))
 
@@ -99,6 +100,12 @@ class Platform:
     lengths: dict = field(default_factory=dict)  # visibility -> LengthRule
     private_reply_window: timedelta | None = None
     one_private_reply: bool = False  # the platform accepts one private reply per item (Facebook)
+    settings: tuple[Setting, ...] = ()  # read from the environment by config/settings.py
+
+    @property
+    def quota_setting(self) -> str:
+        """The setting holding the platform's requests per 15 minutes ("" when unlimited)."""
+        return quota_setting(self.settings)
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))
