@@ -88,7 +88,7 @@ def test_a_stored_error_reads_in_the_readers_language_and_old_rows_keep_their_te
     feed_source.refresh_from_db()
     assert feed_source.last_error == "The feed is gone (HTTP 410). Check the URL in the source."
     with translation.override("fr"):
-        assert feed_source.last_error_shown == "Le flux n'existe plus (HTTP 410). Vérifiez l'adresse de la source."
+        assert feed_source.last_error_shown == "Le flux n’existe plus (HTTP 410). Vérifiez l’adresse de la source."
     Source.objects.filter(pk=feed_source.pk).update(last_error="Stored before codes existed.", last_error_detail={})
     feed_source.refresh_from_db()
     with translation.override("fr"):

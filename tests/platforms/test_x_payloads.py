@@ -46,7 +46,7 @@ def test_a_since_id_older_than_the_search_window_recovers_by_itself(http, x_sour
     assert source.state == SourceState.HEALTHY and source.cursor == {"since_id": "1900000000000000002"}
     assert "2026-11-20 09:00 UTC" in source.notice and "skipped" in source.notice and source.notice_at
     with translation.override("fr"):
-        assert "ignorés" in source.notice_shown
+        assert "ignorées" in source.notice_shown
 
 
 def test_any_other_bad_request_still_pauses_the_source(http, x_source):
