@@ -86,8 +86,10 @@ def source_failure_record(*, source: Source, error: PlatformError) -> None:
         _admins_notify(source, error.message)
 
 
-def source_success_record(*, source: Source, cursor: dict, notice: Notice | None = None) -> None:
+def source_success_record(*, source: Source, cursor: dict, notice: Notice | str | None = None) -> None:
     now = timezone.now()
+    if isinstance(notice, str):  # a connector that says it in plain text (no code to translate)
+        notice = Notice(notice) if notice else None
     noticed = {"notice": notice.message, "notice_detail": notice.detail(), "notice_at": now} if notice else {}
     Source.objects.filter(pk=source.pk).update(
         cursor=cursor, state=SourceState.HEALTHY, last_polled_at=now, last_success_at=now,

@@ -26,7 +26,7 @@ class FetchResult:
     items: list[NormalizedMention]
     cursor: dict
     skipped: list[str] = field(default_factory=list)  # reasons, one per item left out
-    notice: Notice | None = None  # something the admin should know about this poll (shown in the source's health)
+    notice: Notice | str | None = None  # something the admin should know about this poll (shown in the source's health)
 
 
 class Connector:
