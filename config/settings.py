@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from platforms.registry import PLATFORMS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ECOUTE_VAR_DIR") or BASE_DIR / "var")
@@ -216,24 +217,20 @@ LOGGING = {
 }
 
 # --- Platforms
-# facebook-sdk only knows long-retired Graph versions; platforms/facebook/graph.py sets this one.
-FACEBOOK_GRAPH_VERSION = env_str("FACEBOOK_GRAPH_VERSION", "v23.0")
-# Token Meta sends back during the webhook subscription handshake (hub.verify_token).
-FACEBOOK_WEBHOOK_VERIFY_TOKEN = env_str("FACEBOOK_WEBHOOK_VERIFY_TOKEN")
+# Each platform package declares its settings (platforms/<name>/settings.py: Graph version,
+# webhook secrets, request quotas...); they are read here, strictly, like every other one.
+_ENV_READERS = {str: env_str, int: env_int, bool: env_bool}
+for _platform in PLATFORMS.values():
+    for _setting in _platform.settings:
+        globals()[_setting.name] = _ENV_READERS[_setting.type](_setting.name, _setting.default)
 # Requests per 15 minutes each platform allows this installation, shared by all workers.
-PLATFORM_QUOTAS = {
-    "twitter": env_int("X_REQUESTS_PER_15_MIN", 450),
-    "facebook": env_int("FACEBOOK_REQUESTS_PER_15_MIN", 600),
-    "blog": env_int("FEED_REQUESTS_PER_15_MIN", 3000),
-}
+PLATFORM_QUOTAS = {p.key: globals()[p.quota_setting] for p in PLATFORMS.values() if p.quota_setting}
 # Engagement of stored posts on platforms whose polling never sees them again (X): every
 # ENGAGEMENT_REFRESH_MINUTES per source, the counts of up to ENGAGEMENT_REFRESH_PER_POLL open
 # mentions of the last ENGAGEMENT_REFRESH_HOURS are looked up (each costs X read quota; 0 = off).
 ENGAGEMENT_REFRESH_PER_POLL = env_int("ENGAGEMENT_REFRESH_PER_POLL", 20)
 ENGAGEMENT_REFRESH_MINUTES = env_int("ENGAGEMENT_REFRESH_MINUTES", 15)
 ENGAGEMENT_REFRESH_HOURS = env_int("ENGAGEMENT_REFRESH_HOURS", 6)
-# App secret signing Facebook webhook deliveries (credentials may also carry their own).
-FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
 
 # --- Classifier
 # Label corrections since the active model was trained that start a retraining (a nightly one runs too).

@@ -63,3 +63,15 @@ def storable(value):
 def short_id(value: str, limit: int = 128) -> str:
     """A platform id that fits the column: long ones (feed URLs) become a stable hash."""
     return value if len(value) <= limit else "sha256:" + hashlib.sha256(value.encode()).hexdigest()
+
+
+def web_url(value) -> str:
+    """The URL when it is an absolute http(s) link, else "": a javascript:, data: or relative
+    link from a platform, a feed, a webhook or an import is never stored or shown as a link."""
+    text = str(value or "").strip()
+    scheme, _, rest = text.partition(":")
+    if scheme.casefold() not in ("http", "https") or not rest.startswith("//") or len(rest) <= 2:
+        return ""
+    if any(c.isspace() or ord(c) < 32 for c in text):
+        return ""
+    return text

@@ -4,9 +4,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from listening.choices import SourceState
-from listening.forms import SECRET_FIELDS, CredentialForm
+from listening.forms import CredentialForm, SourceForm, secret_fields_of
 from listening.models import Author, Brand, Credential, Mention, MentionEvent, Source
-from listening.polling import source_resume
+from listening.polling import source_cursor_reset, source_resume
+from platforms.registry import PLATFORMS
 from listening.schedules import source_schedule_remove, source_schedule_sync
 
 STATE_COLOURS = {
@@ -15,24 +16,35 @@ STATE_COLOURS = {
 }
 
 
+WAITING_COLOUR = "#475467"
+
+
 def _state_badge(source):
-    return format_html('<strong style="color:{}">{}</strong>', STATE_COLOURS.get(source.state, "#000"), source.get_state_display())
+    colour = WAITING_COLOUR if source.never_polled else STATE_COLOURS.get(source.state, "#000")
+    return format_html('<strong style="color:{}">{}</strong>', colour, source.get_health_display())
+
+
+def _health(source):
+    """State, last success, failures, the last error and the last notice, in the reader's language."""
+    if not source.pk:
+        return "—"
+    notice = format_html("<br>{} {}", _("Notice:"), source.notice_shown) if source.notice else ""
+    return format_html(
+        "{} · {} {} · {} {}<br>{}{}", _state_badge(source), _("last success:"), source.last_success_at or "—",
+        _("consecutive failures:"), source.consecutive_failures, source.last_error_shown, notice,
+    )
 
 
 class SourceInline(admin.StackedInline):
     model = Source
+    form = SourceForm
     extra = 0
     fields = [("kind", "target"), ("credential", "enabled", "poll_every_minutes"), "keywords", "health"]
     readonly_fields = ["health"]
 
     @admin.display(description=_("health"))
     def health(self, source):
-        if not source.pk:
-            return "—"
-        return format_html(
-            "{} · {} {} · {} {}<br>{}", _state_badge(source), _("last success:"), source.last_success_at or "—",
-            _("consecutive failures:"), source.consecutive_failures, source.last_error or "",
-        )
+        return _health(source)
 
 
 class CredentialInline(admin.TabularInline):
@@ -92,18 +104,30 @@ class BrandAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
     list_display = ["target", "brand", "kind", "enabled", "state_badge", "last_success_at", "consecutive_failures", "last_error_short"]
     list_filter = ["brand", "kind", "enabled", "state"]
     search_fields = ["target", "brand__name"]
-    readonly_fields = ["state", "last_polled_at", "last_success_at", "last_error", "last_error_at",
-                       "consecutive_failures", "retry_not_before", "cursor"]
-    actions = ["resume_polling"]
+    exclude = ["state"]  # set by polling; shown, in words, by `health`
+    readonly_fields = ["health", "last_polled_at", "last_success_at", "last_error_at", "retry_not_before", "cursor"]
+    actions = ["resume_polling", "reset_cursor"]
+
+    @admin.display(description=_("health"))
+    def health(self, source):
+        return _health(source)
 
     @admin.action(description=_("Resume polling (after fixing the cause)"))
     def resume_polling(self, request, queryset):
         for source in queryset:
             source_resume(source=source)
         self.message_user(request, _("Polling resumes at the next scheduled time."))
+
+    @admin.action(description=_("Read afresh: forget where polling stopped, then resume"))
+    def reset_cursor(self, request, queryset):
+        for source in queryset:
+            source_cursor_reset(source=source)
+        self.message_user(request, _("The next poll reads what the platform still serves; mentions already "
+                                     "stored are not stored twice."))
 
     def save_model(self, request, source, form, change):
         super().save_model(request, source, form, change)
@@ -126,7 +150,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def last_error_short(self, source):
-        return source.last_error[:120]
+        return source.last_error_shown[:120]
 
 
 @admin.register(Credential)
@@ -135,18 +159,28 @@ class CredentialAdmin(admin.ModelAdmin):
     list_display = ["name", "brand", "platform", "is_valid", "stored", "updated_at"]
     list_filter = ["brand", "platform", "is_valid"]
     search_fields = ["name", "brand__name"]
-    fieldsets = [
-        (None, {"fields": ["brand", "platform", "name", "is_valid", "invalid_reason"]}),
-        (_("Secrets (write-only)"), {
-            "fields": list(SECRET_FIELDS) + ["clear"],
-            "description": _("Stored values are encrypted and never shown. Type a value to set or replace it."),
-        }),
-    ]
+    readonly_fields = ["why_invalid"]
+
+    def get_fieldsets(self, request, obj=None):
+        """A stored credential shows its platform's values only; a new one lists each
+        platform's values under its name (the form refuses another platform's)."""
+        described = _("Stored values are encrypted and never shown. Type a value to set or replace it.")
+        head = (None, {"fields": ["brand", "platform", "name", "is_valid", "why_invalid"]})
+        if obj is not None:
+            return [head, (_("Secrets (write-only)"), {
+                "fields": secret_fields_of(obj.platform) + ["clear"], "description": described})]
+        return [head] + [(_("Secrets for %(platform)s (write-only)") % {"platform": p.label}, {
+            "fields": list(p.credential_fields), "description": described}) for p in PLATFORMS.values()
+            if p.credential_fields]
+
+    @admin.display(description=_("why it is invalid"))
+    def why_invalid(self, credential):
+        return credential.invalid_reason_shown or "—"
 
     def save_model(self, request, credential, form, change):
-        new_secrets = any(form.cleaned_data.get(name) for name in SECRET_FIELDS)
+        new_secrets = any(form.cleaned_data.get(name) for name in secret_fields_of(credential.platform))
         if new_secrets:  # a new token: trust it again and resume the sources that waited for it
-            credential.is_valid, credential.invalid_reason = True, ""
+            credential.is_valid, credential.invalid_reason, credential.invalid_detail = True, "", {}
         super().save_model(request, credential, form, change)
         if new_secrets:
             for source in credential.sources.filter(state=SourceState.NEEDS_REAUTH):

@@ -20,7 +20,7 @@ from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import triage_fields_apply
 from core.text import storable
 from listening.choices import EventKind
-from listening.engagement import mentions_engagement_update
+from listening.engagement import mentions_engagement_update, mentions_gaps_fill
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.pgcopy import copy_rows, formatters_for
 from listening.services import mention_events_publish
@@ -239,6 +239,7 @@ def mention_ingest(
         if seen_again:
             result.engagement_updated = len(mentions_engagement_update(brand=brand, platform=platform,
                                                                        items=seen_again))
+            mentions_gaps_fill(brand=brand, platform=platform, items=seen_again, author_ids=author_ids)
         if own:
             _own_replies_record(brand, platform, own)
     result.new = len(inserted)

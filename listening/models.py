@@ -10,6 +10,8 @@ from listening.choices import (
     KIND_PLATFORM, OPEN_STATUSES, EventKind, Label, Platform, SourceKind, SourceState, Status,
 )
 from listening.crypto import decrypt_secrets, encrypt_secrets
+from core.text import web_url
+from platforms.errors import error_text
 
 
 class Brand(models.Model):
@@ -65,6 +67,8 @@ class Credential(models.Model):
         help_text=_("Turned off automatically when the platform rejects these credentials."),
     )
     invalid_reason = models.TextField(_("why it is invalid"), blank=True)
+    # The reason's code and parameters, to show it in the reader's language (see platforms/errors.py).
+    invalid_detail = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -83,6 +87,10 @@ class Credential(models.Model):
 
     def stored_secret_names(self) -> list[str]:
         return sorted(self.secrets)
+
+    @property
+    def invalid_reason_shown(self) -> str:
+        return error_text(self.invalid_detail, self.invalid_reason)
 
 
 class Source(models.Model):
@@ -115,7 +123,12 @@ class Source(models.Model):
     last_polled_at = models.DateTimeField(_("last poll"), null=True, blank=True, editable=False)
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True, editable=False)
+    last_error_detail = models.JSONField(default=dict, blank=True, editable=False)  # code and parameters
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+    # What a poll that worked wants the admin to know (e.g. posts X could no longer serve were skipped).
+    notice = models.TextField(_("last notice"), blank=True, editable=False)
+    notice_detail = models.JSONField(default=dict, blank=True, editable=False)
+    notice_at = models.DateTimeField(_("last notice at"), null=True, blank=True, editable=False)
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0, editable=False)
     retry_not_before = models.DateTimeField(
         _("waiting until"), null=True, blank=True, editable=False,
@@ -137,6 +150,24 @@ class Source(models.Model):
     @property
     def platform(self) -> str:
         return KIND_PLATFORM[self.kind]
+
+    @property
+    def last_error_shown(self) -> str:
+        return error_text(self.last_error_detail, self.last_error)
+
+    @property
+    def notice_shown(self) -> str:
+        return error_text(self.notice_detail, self.notice)
+
+    @property
+    def never_polled(self) -> bool:
+        return self.last_polled_at is None
+
+    def get_health_display(self) -> str:
+        """The state as people read it: a source no poll has reached yet isn't "healthy"."""
+        if self.never_polled and self.state == SourceState.HEALTHY:
+            return str(_("Waiting for first poll"))
+        return self.get_state_display()
 
 
 class Author(models.Model):
@@ -247,6 +278,12 @@ class Mention(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def link(self) -> str:
+        """The original's address when it is safe to show as a link (rows stored before links
+        were checked may hold a javascript: or data: one)."""
+        return web_url(self.url)
 
 
 class MentionEvent(models.Model):

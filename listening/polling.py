@@ -15,20 +15,25 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from core.locks import exclusive
-from listening.choices import OPEN_STATUSES, SourceState
+from listening.choices import OPEN_STATUSES, Platform, SourceState
 from listening.engagement import mentions_engagement_update
 from listening.ingestion import mention_ingest
 from listening.models import Credential, Mention, Source
-from platforms.errors import PlatformError
+from platforms.errors import ErrorKind, Notice, PlatformError
 from platforms.registry import connector_for
 
 logger = logging.getLogger(__name__)
 LOCK_SECONDS = 10 * 60
 BACKOFF_BASE_SECONDS = 60
 BACKOFF_MAX_SECONDS = 60 * 60
+
+CREDENTIAL_MISFIT = ErrorKind("credential_misfit", _(
+    "The credential “%(name)s” belongs to another brand or another platform than this source. An admin must "
+    "choose one of this brand's %(platform)s credentials for it, then resume polling."))
 
 
 @dataclass
@@ -60,29 +65,46 @@ def _admins_notify(source: Source, message: str) -> None:
 def source_failure_record(*, source: Source, error: PlatformError) -> None:
     now = timezone.now()
     source.last_error, source.last_error_at, source.last_polled_at = error.message, now, now
+    source.last_error_detail = error.detail()
     source.consecutive_failures += 1
     previous_state = source.state
     if error.permanent:
         source.state = SourceState.NEEDS_REAUTH if error.needs_reauth else SourceState.PAUSED
         source.retry_not_before = None
         if error.needs_reauth and source.credential_id:
-            Credential.objects.filter(pk=source.credential_id).update(is_valid=False, invalid_reason=error.message)
+            # Only a credential this source may use: never another brand's (see _credential_misfit).
+            Credential.objects.filter(pk=source.credential_id, brand_id=source.brand_id,
+                                      platform=source.platform).update(
+                is_valid=False, invalid_reason=error.message, invalid_detail=error.detail())
     else:
         source.state = SourceState.FAILING
         source.retry_not_before = error.retry_at or now + timedelta(seconds=backoff_seconds(source.consecutive_failures))
-    source.save(update_fields=["last_error", "last_error_at", "last_polled_at", "consecutive_failures", "state",
-                               "retry_not_before"])
+    source.save(update_fields=["last_error", "last_error_detail", "last_error_at", "last_polled_at",
+                               "consecutive_failures", "state", "retry_not_before"])
     logger.warning("Poll of source %s failed (%s): %s", source.pk, "permanent" if error.permanent else "transient", error.message)
     if error.permanent and previous_state != source.state:
         _admins_notify(source, error.message)
 
 
-def source_success_record(*, source: Source, cursor: dict) -> None:
+def source_success_record(*, source: Source, cursor: dict, notice: Notice | str | None = None) -> None:
     now = timezone.now()
+    if isinstance(notice, str):  # a connector that says it in plain text (no code to translate)
+        notice = Notice(notice) if notice else None
+    noticed = {"notice": notice.message, "notice_detail": notice.detail(), "notice_at": now} if notice else {}
     Source.objects.filter(pk=source.pk).update(
         cursor=cursor, state=SourceState.HEALTHY, last_polled_at=now, last_success_at=now,
-        consecutive_failures=0, retry_not_before=None,
+        consecutive_failures=0, retry_not_before=None, **noticed,
     )
+    if notice:
+        logger.warning("Poll of source %s: %s", source.pk, notice.message)
+
+
+def _credential_misfit(source: Source) -> PlatformError | None:
+    """A source polls only with a credential of its own brand and platform."""
+    credential = source.credential
+    if credential is None or (credential.brand_id == source.brand_id and credential.platform == source.platform):
+        return None
+    return CREDENTIAL_MISFIT.error(permanent=True, name=credential.name, platform=str(Platform(source.platform).label))
 
 
 def source_poll(*, source_id: int) -> PollResult:
@@ -102,6 +124,9 @@ def source_poll(*, source_id: int) -> PollResult:
             result.skipped = "waiting"
             return result
         try:
+            misfit = _credential_misfit(source)
+            if misfit:
+                raise misfit
             fetched = connector_for(source).fetch(source, dict(source.cursor))
         except PlatformError as error:
             source_failure_record(source=source, error=error)
@@ -109,7 +134,7 @@ def source_poll(*, source_id: int) -> PollResult:
             return result
         stored = mention_ingest(brand=source.brand, platform=source.platform, items=fetched.items, source=source,
                                 flushed_by_next_commit=True)
-        source_success_record(source=source, cursor=fetched.cursor)
+        source_success_record(source=source, cursor=fetched.cursor, notice=fetched.notice)
         result.fetched, result.new, result.duplicates, result.own = stored.fetched, stored.new, stored.duplicates, stored.own
         result.errors += fetched.skipped + ([f"{stored.skipped} items had no id or date"] if stored.skipped else [])
         result.engagement_updated = stored.engagement_updated + _engagement_refresh(
@@ -143,3 +168,12 @@ def _engagement_refresh(*, source: Source, just_fetched: set[str], result: PollR
 def source_resume(*, source: Source) -> None:
     """An admin fixed the cause: poll again from the next beat."""
     Source.objects.filter(pk=source.pk).update(state=SourceState.HEALTHY, consecutive_failures=0, retry_not_before=None)
+
+
+@transaction.atomic
+def source_cursor_reset(*, source: Source) -> None:
+    """An admin wants the source read afresh: forget where polling stopped (the next poll reads
+    what the platform still serves: X's last 7 days, the Page's recent posts, the whole feed)
+    and poll again from the next beat. Mentions already stored are not stored twice."""
+    Source.objects.filter(pk=source.pk).update(cursor={}, state=SourceState.HEALTHY, consecutive_failures=0,
+                                               retry_not_before=None)

@@ -8,8 +8,13 @@ rules (reply length, private replies, what a credential must hold). The registry
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from platforms.errors import PlatformError
+from django.utils.translation import gettext_lazy as _
+
+from platforms.errors import ErrorKind, Notice, PlatformError
 from platforms.normalized import NormalizedMention
+from platforms.settings import Setting, quota_setting
+
+NOT_POLLED = ErrorKind("not_polled", _("Sources of kind “%(kind)s” are not polled."))
 
 # Where a reply goes, as responses.models.Visibility stores it.
 PUBLIC = "public"
@@ -21,7 +26,7 @@ class FetchResult:
     items: list[NormalizedMention]
     cursor: dict
     skipped: list[str] = field(default_factory=list)  # reasons, one per item left out
-    notice: str = ""  # something the admin should know about this poll (shown in the source's health)
+    notice: Notice | str | None = None  # something the admin should know about this poll (shown in the source's health)
 
 
 class Connector:
@@ -95,6 +100,12 @@ class Platform:
     lengths: dict = field(default_factory=dict)  # visibility -> LengthRule
     private_reply_window: timedelta | None = None
     one_private_reply: bool = False  # the platform accepts one private reply per item (Facebook)
+    settings: tuple[Setting, ...] = ()  # read from the environment by config/settings.py
+
+    @property
+    def quota_setting(self) -> str:
+        """The setting holding the platform's requests per 15 minutes ("" when unlimited)."""
+        return quota_setting(self.settings)
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))
@@ -103,7 +114,7 @@ class Platform:
         for source_kind in self.source_kinds:
             if source_kind.value == kind:
                 return source_kind.connector()
-        raise PlatformError(f"Sources of kind “{kind}” are not polled.", permanent=True)
+        raise NOT_POLLED.error(permanent=True, kind=kind)
 
 
 __all__ = ["PRIVATE", "PUBLIC", "Connector", "FetchResult", "LengthRule", "Platform", "PlatformError", "Sender",

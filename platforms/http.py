@@ -4,9 +4,11 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 import requests
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from platforms.errors import PlatformError
+from platforms.errors import ErrorKind, PlatformError
+
+UNREACHABLE = ErrorKind("unreachable", _("%(platform)s could not be reached (%(error)s). Écoute will retry."))
 
 HTTP_TIMEOUT = (5, 30)  # connect, read: a platform that hangs must not hang a worker
 
@@ -22,11 +24,7 @@ class TimeoutSession(requests.Session):
 def network_error(error: Exception, platform: str) -> PlatformError:
     """A request that got no answer. For a reply, whether it reached the platform is unknown,
     so the next attempt first looks for the reply there (see response_send)."""
-    return PlatformError(
-        _("%(platform)s could not be reached (%(error)s). Écoute will retry.")
-        % {"platform": platform, "error": error.__class__.__name__},
-        permanent=False,
-    )
+    return UNREACHABLE.error(permanent=False, platform=platform, error=error.__class__.__name__)
 
 
 def retry_after(response) -> datetime | None:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.text import web_url
+
 
 @dataclass(frozen=True)
 class NormalizedAuthor:
@@ -11,6 +13,9 @@ class NormalizedAuthor:
     display_name: str = ""
     followers_count: int = 0
     profile_url: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "profile_url", web_url(self.profile_url))
 
 
 @dataclass
@@ -29,6 +34,10 @@ class NormalizedMention:
     replies_count: int = 0
     quotes_count: int = 0
     raw: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Every path builds one (platforms, feeds, webhooks, imports): only http(s) links are kept.
+        self.url = web_url(self.url)
 
 
 def normalized_from_dict(data: dict) -> NormalizedMention:

@@ -5,8 +5,12 @@ from datetime import datetime, timezone
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
-from platforms.errors import PlatformError
+from platforms.errors import ErrorKind
+
+QUOTA_USED_UP = ErrorKind("quota_used_up", _(
+    "Écoute's own %(platform)s quota (%(limit)s requests per 15 minutes, shared by all workers) is used up."))
 
 QUOTA_WINDOW_SECONDS = 15 * 60
 
@@ -27,6 +31,4 @@ def quota_take(platform: str) -> None:
         used = 1
     if used > limit:
         reopens = datetime.fromtimestamp((window + 1) * QUOTA_WINDOW_SECONDS, tz=timezone.utc)
-        raise PlatformError(
-            f"Écoute's own {platform} quota ({limit} requests per 15 minutes, shared by all workers) is used up.",
-            permanent=False, retry_at=reopens)
+        raise QUOTA_USED_UP.error(permanent=False, retry_at=reopens, platform=platform, limit=limit)

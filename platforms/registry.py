@@ -2,8 +2,7 @@
 builds a `Platform`, plus one line here (and the migration its new choices need)."""
 
 from platforms import facebook, feeds, x
-from platforms.base import Connector, Platform
-from platforms.errors import PlatformError
+from platforms.base import NOT_POLLED, Connector, Platform
 
 PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     x.PLATFORM,
@@ -24,5 +23,5 @@ def platform_of_kind(kind: str) -> Platform | None:
 def connector_for(source) -> Connector:
     found = platform_of_kind(source.kind)
     if found is None:
-        raise PlatformError(f"Sources of kind “{source.kind}” are not polled.", permanent=True)
+        raise NOT_POLLED.error(permanent=True, kind=source.kind)
     return found.connector_for(source.kind)

@@ -77,7 +77,7 @@ def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
             sender_for(mention).check(mention=mention, visibility=value)
             reason = ""
         except PlatformError as error:
-            reason = error.message
+            reason = error.shown()
         if not reason and value == Visibility.PRIVATE and private_reply_taken(mention=mention):
             reason = one_private_reply_message()
         rule = length_rule(platform=mention.platform, visibility=value)

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from listening.choices import Label
 from listening.models import Brand, Mention
+from platforms.errors import ErrorKind, error_text
 from responses import business_hours
 
 
@@ -30,6 +32,12 @@ class ResponseChannel(models.TextChoices):
     ELSEWHERE = "elsewhere", _("Handled elsewhere (phone, e-mail)")
 
 
+# A reply whose automatic retries are used up; `reason` is the last failure (a stored error).
+GAVE_UP = ErrorKind("responses.gave_up", ngettext_lazy(
+    "%(reason)s Écoute tried %(count)d time and stopped: use Retry to try again.",
+    "%(reason)s Écoute tried %(count)d times and stopped: use Retry to try again.", "count"))
+
+
 class Response(models.Model):
     mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="responses", verbose_name=_("mention"))
     author = models.ForeignKey(
@@ -46,6 +54,8 @@ class Response(models.Model):
     client_key = models.CharField(max_length=200, blank=True, editable=False)
     platform_reply_id = models.CharField(_("platform reply id"), max_length=128, blank=True)
     error_message = models.TextField(_("why it failed"), blank=True)
+    # The failure's code and parameters, to show it in the reader's language (see platforms/errors.py).
+    error_detail = models.JSONField(default=dict, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -60,6 +70,11 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.get_visibility_display()} · {self.get_status_display()}"
+
+    @property
+    def error_shown(self) -> str:
+        """Why it failed, in the reader's language (rows stored before codes show their text)."""
+        return error_text(self.error_detail, self.error_message)
 
 
 class CannedResponse(models.Model):

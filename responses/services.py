@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from core import events
 from core.locks import exclusive
@@ -25,7 +24,7 @@ from listening.services import mention_event_add
 from platforms.errors import PlatformError
 from platforms.replies import same_text
 from responses.composing import length_problem, one_private_reply_message
-from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
+from responses.models import GAVE_UP, Response, ResponseChannel, ResponseStatus, Visibility
 from responses.selectors import private_reply_taken
 from responses.senders import sender_for
 from responses.timing import mention_timing_refresh
@@ -116,7 +115,7 @@ def _sendable_check(*, mention: Mention, visibility: str) -> None:
     try:
         sender_for(mention).check(mention=mention, visibility=visibility)
     except PlatformError as error:
-        raise ResponseError(error.message) from error
+        raise ResponseError(error.shown()) from error
 
 
 @transaction.atomic
@@ -205,7 +204,7 @@ def _attempt(response: Response) -> Response:
         sender = sender_for(response.mention)
         sender.check(mention=response.mention, visibility=response.visibility)
     except PlatformError as error:  # nothing was sent: no request was made
-        return _failed(response, error.message)
+        return _failed(response, error)
     earlier_attempts = response.attempts
     Response.objects.filter(pk=response.pk).update(attempts=F("attempts") + 1)
     try:
@@ -218,11 +217,12 @@ def _attempt(response: Response) -> Response:
             reply_id = sender.send(response)
     except PlatformError as error:
         if error.needs_reauth:
-            Credential.objects.filter(pk=sender.credential.pk).update(is_valid=False, invalid_reason=error.message)
+            Credential.objects.filter(pk=sender.credential.pk).update(
+                is_valid=False, invalid_reason=error.message, invalid_detail=error.detail())
         if error.permanent:
-            return _failed(response, error.message)
+            return _failed(response, error)
         Response.objects.filter(pk=response.pk, status=ResponseStatus.SENDING).update(
-            status=ResponseStatus.QUEUED, error_message=error.message)
+            status=ResponseStatus.QUEUED, error_message=error.message, error_detail=error.detail())
         raise ResponseSendLater(error.message, retry_at=error.retry_at) from error
     if not _response_mark_sent(response=response, platform_reply_id=reply_id, sent_at=timezone.now(),
                                from_statuses=[ResponseStatus.SENDING]):
@@ -231,11 +231,11 @@ def _attempt(response: Response) -> Response:
     return response
 
 
-def _failed(response: Response, message: str) -> Response:
+def _failed(response: Response, error: PlatformError) -> Response:
     if Response.objects.filter(pk=response.pk, status=ResponseStatus.SENDING).update(
-            status=ResponseStatus.FAILED, error_message=message):
-        _failure_publish(response=response, reason=message)
-    logger.warning("Reply %s failed: %s", response.pk, message)
+            status=ResponseStatus.FAILED, error_message=error.message, error_detail=error.detail()):
+        _failure_publish(response=response, reason=error.message)
+    logger.warning("Reply %s failed: %s", response.pk, error.message)
     response.refresh_from_db()
     return response
 
@@ -253,13 +253,11 @@ def _failure_publish(*, response: Response, reason: str) -> None:
 def response_give_up(*, response: Response, reason: str) -> Response:
     """The task's automatic retries are used up: the reply waits for the retry button."""
     response.refresh_from_db()
-    with translation.override(_language_of(response.author)):
-        message = ngettext(
-            "%(reason)s Écoute tried %(count)d time and stopped: use Retry to try again.",
-            "%(reason)s Écoute tried %(count)d times and stopped: use Retry to try again.",
-            response.attempts) % {"reason": reason, "count": response.attempts}
+    # The last failure, as stored when the reply was queued again, nested in the explanation.
+    last = {**response.error_detail, "text": response.error_message or reason}
+    gave_up = GAVE_UP.error(permanent=True, reason=last, count=response.attempts)
     if Response.objects.filter(pk=response.pk, status=ResponseStatus.QUEUED).update(
-            status=ResponseStatus.FAILED, error_message=message):
-        _failure_publish(response=response, reason=message)
+            status=ResponseStatus.FAILED, error_message=gave_up.message, error_detail=gave_up.detail()):
+        _failure_publish(response=response, reason=gave_up.message)
     response.refresh_from_db()
     return response

@@ -8,6 +8,7 @@ from platforms.facebook.errors import PRIVATE_REPLY_WINDOW
 from platforms.facebook.fetch import FacebookPageConnector
 from platforms.facebook.graph import KEY, PAGE_KIND
 from platforms.facebook.send import FacebookSender
+from platforms.facebook.settings import SETTINGS
 from platforms.facebook.webhook import FacebookWebhook
 
 PLATFORM = Platform(
@@ -22,4 +23,5 @@ PLATFORM = Platform(
     webhook=FacebookWebhook(),
     lengths={PUBLIC: LengthRule(8_000), PRIVATE: LengthRule(8_000)},
     private_reply_window=PRIVATE_REPLY_WINDOW, one_private_reply=True,
+    settings=SETTINGS,
 )

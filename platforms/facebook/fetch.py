@@ -8,8 +8,8 @@ from datetime import datetime
 
 from platforms.base import Connector, FetchResult
 from platforms.errors import PlatformError
-from platforms.facebook.errors import fetch_error
-from platforms.facebook.graph import KEY, graph_client
+from platforms.facebook.errors import NO_PAGE_TOKEN, fetch_error
+from platforms.facebook.graph import KEY, comment_permalink, graph_client, with_photo
 from platforms.normalized import NormalizedAuthor, NormalizedMention
 from platforms.quota import quota_take
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PAGES = 5
 OVERLAP_SECONDS = 600  # re-read a little before the cursor: late comments, clock skew
-COMMENT_FIELDS = "id,message,created_time,from,permalink_url,like_count,comment_count,parent{id}"
+COMMENT_FIELDS = "id,message,created_time,from,permalink_url,like_count,comment_count,parent{id},attachment"
 POST_FIELDS = (
     "id,message,created_time,updated_time,from,permalink_url,shares,"
     f"reactions.summary(total_count).limit(0),comments.limit(100){{{COMMENT_FIELDS}}}"
@@ -43,11 +43,21 @@ def normalize_post(post: dict) -> NormalizedMention:
     )
 
 
+def _photo_url(comment: dict) -> str:
+    attachment = comment.get("attachment") or {}
+    if not str(attachment.get("type") or "").startswith("photo"):
+        return ""
+    return ((attachment.get("media") or {}).get("image") or {}).get("src") or attachment.get("url") or ""
+
+
 def normalize_comment(comment: dict, post_id: str) -> NormalizedMention:
     parent = (comment.get("parent") or {}).get("id") or post_id
+    comment_id = str(comment["id"])
     return NormalizedMention(
-        external_id=str(comment["id"]), text=comment.get("message") or "", posted_at=_time(comment["created_time"]),
-        author=_author(comment.get("from")), url=comment.get("permalink_url") or "", in_reply_to_id=str(parent),
+        external_id=comment_id, text=with_photo(comment.get("message") or "", _photo_url(comment)),
+        posted_at=_time(comment["created_time"]), author=_author(comment.get("from")),
+        url=comment.get("permalink_url") or comment_permalink(str(post_id), comment_id, str(parent)),
+        in_reply_to_id=str(parent),
         conversation_id=str(post_id), likes_count=int(comment.get("like_count") or 0),
         replies_count=int(comment.get("comment_count") or 0), raw=comment,
     )
@@ -57,8 +67,7 @@ class FacebookPageConnector(Connector):
     def fetch(self, source, cursor: dict) -> FetchResult:
         token = source.credential.secrets.get("page_access_token") if source.credential else None
         if not token:
-            raise PlatformError("This Facebook source has no Page access token. Add one to its credential in the admin.",
-                                 permanent=True, needs_reauth=True)
+            raise NO_PAGE_TOKEN.error(permanent=True, needs_reauth=True)
         graph = graph_client(token)
         params = {"fields": POST_FIELDS, "limit": 50}
         if cursor.get("since"):

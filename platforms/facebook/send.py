@@ -6,11 +6,9 @@ visitor post, within 7 days of it."""
 import json
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from platforms.base import PRIVATE, Sender
-from platforms.errors import PlatformError
-from platforms.facebook.errors import PRIVATE_REPLY_WINDOW, send_error
+from platforms.facebook.errors import NO_SEND_TOKEN, PRIVATE_REPLY_WINDOW, TOO_LATE_FOR_PRIVATE, send_error
 from platforms.facebook.graph import KEY, PAGE_KIND, graph_client
 from platforms.quota import quota_take
 from platforms.replies import same_text
@@ -28,15 +26,13 @@ class FacebookSender(Sender):
         super().__init__(credential)
         token = credential.secrets.get("page_access_token")
         if not token:
-            raise PlatformError(_("The credential “%(name)s” has no Page access token: an admin must add one.")
-                            % {"name": credential.name}, permanent=True)
+            raise NO_SEND_TOKEN.error(permanent=True, name=credential.name)
         self.graph = graph_client(token)
         self._page_id = None
 
     def check(self, *, mention, visibility: str) -> None:
         if visibility == PRIVATE and mention.posted_at < timezone.now() - PRIVATE_REPLY_WINDOW:
-            raise PlatformError(_("Facebook allows a private reply only within 7 days of the comment or post; "
-                              "this one is older. Reply publicly instead."), permanent=True)
+            raise TOO_LATE_FOR_PRIVATE.error(permanent=True)
 
     def send(self, response) -> str:
         try:

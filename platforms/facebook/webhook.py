@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 
 from django.conf import settings
 
+from platforms.facebook.graph import comment_permalink, with_photo
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,11 +38,19 @@ def item_from_change(value: dict) -> dict | None:
     posted_at = (datetime.fromtimestamp(created, tz=timezone.utc) if isinstance(created, (int, float))
                  else datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z"))
     sender = value.get("from") or {}
+    post_id = str(value.get("post_id") or "")
+    parent_id = str(value.get("parent_id") or post_id) if is_comment else ""
+    if is_comment:  # comment deliveries carry no link of their own: build it from the ids
+        post_link = (value.get("post") or {}).get("permalink_url") or ""
+        url = comment_permalink(post_id, str(external_id), parent_id, post_link=post_link)
+    else:
+        url = value.get("permalink_url") or value.get("link") or ""
     return {
-        "external_id": str(external_id), "text": value.get("message") or "", "posted_at": posted_at.isoformat(),
-        "in_reply_to_id": str(value.get("parent_id") or value.get("post_id") or "") if is_comment else "",
-        "conversation_id": str(value.get("post_id") or ""),
-        "url": value.get("permalink_url") or value.get("link") or "",
+        "external_id": str(external_id), "text": with_photo(value.get("message") or "", value.get("photo")),
+        "posted_at": posted_at.isoformat(),
+        "in_reply_to_id": parent_id,
+        "conversation_id": post_id,
+        "url": url,
         "author": {"external_id": str(sender["id"]), "display_name": sender.get("name", "")} if sender.get("id") else None,
         "raw": value,
     }

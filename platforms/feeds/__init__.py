@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from platforms.base import Platform, SourceKind
 from platforms.feeds.fetch import FEED_KIND, KEY, FeedConnector
+from platforms.feeds.settings import SETTINGS
 
 PLATFORM = Platform(
     key=KEY, constant="BLOG", label=_("Blog / RSS"),
     source_kinds=(SourceKind(FEED_KIND, "FEED", _("Blog: RSS or Atom feed"), FeedConnector),),
     no_reply_reason=_("Blog posts can't be answered from Écoute: reply on the blog itself, then record the "
                       "reply as handled elsewhere."),
+    settings=SETTINGS,
 )

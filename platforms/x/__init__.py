@@ -14,6 +14,7 @@ from platforms.x.errors import (
 from platforms.x.fetch import XConnector
 from platforms.x.rules import x_length
 from platforms.x.send import XSender
+from platforms.x.settings import SETTINGS
 
 PLATFORM = Platform(
     key=KEY, constant="TWITTER", label=_("X (Twitter)"),
@@ -31,4 +32,5 @@ PLATFORM = Platform(
     read_secrets=READ_SECRETS, send_secrets=SEND_SECRETS,
     sender=XSender,
     lengths={PUBLIC: LengthRule(280, x_length), PRIVATE: LengthRule(10_000)},
+    settings=SETTINGS,
 )

@@ -3,14 +3,12 @@ context): a public reply is a post with in_reply_to_tweet_id, a private one a di
 message to the mention's author."""
 
 import tweepy
-from django.utils.translation import gettext as _
 
 from platforms.base import PRIVATE, Sender
-from platforms.errors import PlatformError
 from platforms.http import TimeoutSession
 from platforms.quota import quota_take
 from platforms.replies import same_text
-from platforms.x.errors import KEY, SEND_SECRETS, send_error
+from platforms.x.errors import CANNOT_REPLY, KEY, NO_AUTHOR, SEND_SECRETS, send_error
 
 MAX_PAGES = 3  # of the brand's recent posts or messages, when looking for a reply
 
@@ -20,10 +18,7 @@ class XSender(Sender):
         super().__init__(credential)
         secrets = credential.secrets
         if not all(secrets.get(name) for name in SEND_SECRETS):
-            raise PlatformError(
-                _("The credential “%(name)s” can read X but not reply: an admin must add the API key, API key "
-                  "secret and the access tokens of the brand's account to it.") % {"name": credential.name},
-                permanent=True)
+            raise CANNOT_REPLY.error(permanent=True, name=credential.name)
         self.client = tweepy.Client(
             consumer_key=secrets["consumer_key"], consumer_secret=secrets["consumer_secret"],
             access_token=secrets["access_token"], access_token_secret=secrets["access_token_secret"],
@@ -34,7 +29,7 @@ class XSender(Sender):
 
     def check(self, *, mention, visibility: str) -> None:
         if visibility == PRIVATE and not (mention.author_id and mention.author.external_id):
-            raise PlatformError(_("X does not say who wrote this post, so no direct message can be sent."), permanent=True)
+            raise NO_AUTHOR.error(permanent=True)
 
     def send(self, response) -> str:
         mention = response.mention

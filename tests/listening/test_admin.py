@@ -33,9 +33,9 @@ def test_an_empty_field_keeps_the_secret_and_a_new_value_replaces_it(client, adm
     url = f"/admin/listening/credential/{credential.pk}/change/"
     assert client.post(url, _form_data(credential, bearer_token="")).status_code == 302
     assert Credential.objects.get(pk=credential.pk).secrets == {"bearer_token": SECRET}
-    client.post(url, _form_data(credential, bearer_token="new-token", page_access_token="EAAB"))
-    assert Credential.objects.get(pk=credential.pk).secrets == {"bearer_token": "new-token", "page_access_token": "EAAB"}
-    client.post(url, _form_data(credential, clear=["page_access_token"]))
+    client.post(url, _form_data(credential, bearer_token="new-token", consumer_key="ck-1"))
+    assert Credential.objects.get(pk=credential.pk).secrets == {"bearer_token": "new-token", "consumer_key": "ck-1"}
+    client.post(url, _form_data(credential, clear=["consumer_key"]))
     assert Credential.objects.get(pk=credential.pk).secrets == {"bearer_token": "new-token"}
 
 
