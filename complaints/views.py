@@ -3,7 +3,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from responses.composing import composer_context
 from responses.selectors import mention_response_times, near_breach_percent_attach
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
+MAX_ID = 2**63 - 1  # the largest id the database stores
 
 
 def _get_mention_for_user(request, pk: int) -> Mention:
@@ -51,7 +52,7 @@ def _filters_from(query) -> selectors.QueueFilters:
         language=query.get("language") if query.get("language") in dict(LANGUAGES) else "",
         assignee=query.get("assignee") if query.get("assignee") in ("me", "none") else "",
         period=query.get("period") if query.get("period") in selectors.PERIODS else "",
-        q=query.get("q", "").strip()[:200],
+        q=query.get("q", "").replace("\x00", " ").strip()[:200],  # Postgres refuses NUL in text
         order=order,
         after=_valid_cursor(query.get("after", ""), order),
     )
@@ -208,12 +209,13 @@ def mention_note(request, pk: int):
 @require_POST
 def mention_assign_view(request, pk: int):
     mention = _get_mention_for_user(request, pk)
-    assignee = None
-    if request.POST.get("assignee") == "me":
+    assignee, chosen = None, request.POST.get("assignee", "")
+    if chosen == "me":
         assignee = request.user
-    elif request.POST.get("assignee"):
-        assignee = get_user_model().objects.filter(pk=request.POST["assignee"], is_active=True).first()
+    elif chosen:
+        if chosen.isascii() and chosen.isdigit() and int(chosen) <= MAX_ID:
+            assignee = get_user_model().objects.filter(pk=int(chosen), is_active=True).first()
         if assignee is None or not roles.has_role(assignee, roles.COMMUNITY_MANAGER):
-            raise Http404
+            return HttpResponseBadRequest(_("Choose someone from the list: this person cannot take mentions."))
     services.mention_assign(mention=mention, assignee=assignee, actor=request.user)
     return _done(request, pk)

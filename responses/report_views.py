@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts import roles
+from accounts.dates import validate_period_day
 from listening.models import Brand
 from responses import charts, reports
 
@@ -31,9 +32,9 @@ class ReportForm(forms.Form):
             "invalid_choice": gettext_lazy("There is no brand %(value)s: choose brands from the list."),
             "invalid_pk_value": gettext_lazy("There is no brand %(pk)s: choose brands from the list.")})
     start = forms.DateField(required=False, label=gettext_lazy("First day"), input_formats=["%Y-%m-%d"],
-                            error_messages={"invalid": DATE_ERROR})
+                            error_messages={"invalid": DATE_ERROR}, validators=[validate_period_day])
     end = forms.DateField(required=False, label=gettext_lazy("Last day"), input_formats=["%Y-%m-%d"],
-                          error_messages={"invalid": DATE_ERROR})
+                          error_messages={"invalid": DATE_ERROR}, validators=[validate_period_day])
     group = forms.ChoiceField(required=False, label=gettext_lazy("Group by"), choices=list(reports.GROUPINGS.items()),
                               error_messages={"invalid_choice": gettext_lazy(
                                   "Group by day, week or month (not “%(value)s”).")})
