@@ -3,6 +3,7 @@ Report object, so the numbers are the ones on the screen) and the CSV of the men
 
 import csv
 import io
+import logging
 from datetime import datetime, timedelta
 
 from django import forms
@@ -19,6 +20,7 @@ from accounts.dates import validate_period_day
 from listening.models import Brand
 from responses import charts, reports
 
+logger = logging.getLogger(__name__)
 MAX_DAYS = 3 * 366
 MAX_DAYS_BY_DAY = 366
 PRESETS = (7, 30, 90, 365)
@@ -193,13 +195,29 @@ def mentions_csv(request):
               _("Resolved on time"), _("Counted in"), _("Agent"), _("Link")]
     rows = _mention_rows(filters=filters, base=request.build_absolute_uri("/")[:-1],
                          yes_no={True: _("yes"), False: _("no"), None: ""})
-    response = StreamingHttpResponse(_with_bom(writer, header, rows), content_type="text/csv; charset=utf-8")
+    endings = (_("End of export: %(count)s mentions."),
+               _("Export stopped before the end: this file is incomplete. Download it again."))
+    response = StreamingHttpResponse(_with_bom(writer, header, rows, endings),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename(filters, "mentions")
     return response
 
 
-def _with_bom(writer, header, rows):
+def _with_bom(writer, header, rows, endings):
+    """The rows, streamed (constant memory), then a last line saying the export is complete.
+    The status is sent before the first row, so a file cut short (a worker stopped, a lost
+    connection) could not say so: it simply lacks that last line. An error we can see is
+    written as the last line instead."""
+    complete, stopped = endings
     yield "\ufeff"  # spreadsheets then read the accents right
     yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
+    count = 0
+    try:
+        for row in rows:
+            yield writer.writerow(row)
+            count += 1
+    except Exception:  # noqa: BLE001 - the 200 is already sent: say it in the file
+        logger.exception("mentions.csv stopped after %d rows", count)
+        yield writer.writerow([stopped])
+        return
+    yield writer.writerow([complete % {"count": count}])
