@@ -1,3 +1,4 @@
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
@@ -5,7 +6,9 @@ from django.http import HttpResponse
 
 class HealthCheckMiddleware:
     """Answers /healthz before host validation, HTTPS redirect and login, so a container
-    health check can reach it over plain HTTP on localhost. It checks the database."""
+    health check can reach it over plain HTTP on localhost. It checks the database and, when
+    REDIS_URL is set, Redis: the login counters, the cache and the task queue live
+    there, so the pages fail without it and the check must say so."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,6 +21,15 @@ class HealthCheckMiddleware:
                 cursor.execute("SELECT 1")
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        if settings.REDIS_URL:
+            try:
+                client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+                try:
+                    client.ping()
+                finally:
+                    client.close()
+            except Exception:  # noqa: BLE001 - refused, timed out, auth: all mean unhealthy
+                return HttpResponse("redis unavailable\n", status=503, content_type="text/plain")
         return HttpResponse("ok\n", content_type="text/plain")
 
 
