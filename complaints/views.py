@@ -31,6 +31,12 @@ def _get_mention_for_user(request, pk: int) -> Mention:
         raise Http404 from None
 
 
+def _id(text: str) -> int | None:
+    """A row id from a form or a link, or None: only ASCII digits ("²" is a digit to
+    str.isdigit() but not to int()), and no larger than the database stores."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
+
+
 def _valid_cursor(raw: str, order: str) -> str:
     head, _sep, pk = raw.rpartition(":")
     try:
@@ -45,7 +51,7 @@ def _filters_from(query) -> selectors.QueueFilters:
     order = "age" if query.get("order") == "age" else "priority"
     brand = query.get("brand", "")
     return selectors.QueueFilters(
-        brand=int(brand) if brand.isdigit() else None,
+        brand=_id(brand),
         platform=query.get("platform") if query.get("platform") in Platform.values else "",
         label=query.get("label") if query.get("label") in Label.values else "",
         status=query.get("status") if query.get("status") in Status.values else "",
@@ -102,7 +108,7 @@ def queue_new(request):
     reader's cursor; the bar offers to show them."""
     since = request.GET.get("since", "")
     count = selectors.queue_new_count(filters=_filters_from(request.GET), user=request.user,
-                                      since_id=int(since) if since.isdigit() else 0)
+                                      since_id=_id(since) or 0)
     return render(request, "complaints/partials/new_bar.html", {
         "count": count, "queue_url": _queue_url(request.GET), "poll_query": request.GET.urlencode(),
     })
@@ -112,7 +118,7 @@ def queue_new(request):
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def take_next(request):
     brand = request.POST.get("brand", "")
-    mention = services.mention_take_next(user=request.user, brand_id=int(brand) if brand.isdigit() else None)
+    mention = services.mention_take_next(user=request.user, brand_id=_id(brand))
     if mention is None:
         messages.info(request, _("Nobody is waiting for an answer right now: every open mention is assigned."))
         return redirect("complaints:queue")
@@ -122,7 +128,7 @@ def take_next(request):
 @require_POST
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def bulk(request):
-    ids = [int(pk) for pk in request.POST.getlist("mention") if pk.isdigit()]
+    ids = [pk for pk in map(_id, request.POST.getlist("mention")) if pk is not None]
     back = request.POST.get("next", "")
     back = back if back.startswith("/") and not back.startswith("//") else reverse("complaints:queue")
     if not ids:
@@ -213,8 +219,8 @@ def mention_assign_view(request, pk: int):
     if chosen == "me":
         assignee = request.user
     elif chosen:
-        if chosen.isascii() and chosen.isdigit() and int(chosen) <= MAX_ID:
-            assignee = get_user_model().objects.filter(pk=int(chosen), is_active=True).first()
+        if _id(chosen) is not None:
+            assignee = get_user_model().objects.filter(pk=_id(chosen), is_active=True).first()
         if assignee is None or not roles.has_role(assignee, roles.COMMUNITY_MANAGER):
             return HttpResponseBadRequest(_("Choose someone from the list: this person cannot take mentions."))
     services.mention_assign(mention=mention, assignee=assignee, actor=request.user)

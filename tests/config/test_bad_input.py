@@ -63,3 +63,14 @@ def test_assigning_someone_real_still_works(manager_client):
 def test_the_explanations_are_in_the_readers_language(manager_client):
     page = manager_client.get(reverse("responses:report"), {"start": "0001-01-01"}, HTTP_ACCEPT_LANGUAGE="fr")
     assert page.status_code == 400 and "Choisissez des dates entre 2000 et 2100" in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999"])
+def test_ids_that_only_look_like_numbers_are_ignored(manager_client, value):
+    """str.isdigit() accepts "²", which int() refuses."""
+    mention = MentionFactory()
+    assert manager_client.get(reverse("complaints:queue"), {"brand": value}).status_code == 200
+    assert manager_client.get(reverse("complaints:queue-new"), {"since": value}).status_code == 200
+    assert manager_client.post(reverse("complaints:take-next"), {"brand": value}).status_code in (200, 302)
+    bulk = manager_client.post(reverse("complaints:bulk"), {"mention": [value, str(mention.pk)], "action": "close"})
+    assert bulk.status_code in (200, 302)
