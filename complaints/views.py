@@ -58,7 +58,7 @@ def _filters_from(query) -> selectors.QueueFilters:
         language=query.get("language") if query.get("language") in dict(LANGUAGES) else "",
         assignee=query.get("assignee") if query.get("assignee") in ("me", "none") else "",
         period=query.get("period") if query.get("period") in selectors.PERIODS else "",
-        q=query.get("q", "").replace("\x00", " ").strip()[:200],  # Postgres refuses NUL in text
+        q=query.get("q", "").strip()[:200],
         order=order,
         after=_valid_cursor(query.get("after", ""), order),
     )

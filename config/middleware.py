@@ -1,7 +1,8 @@
 import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 class HealthCheckMiddleware:
@@ -48,3 +49,23 @@ class ContentSecurityPolicyMiddleware:
             policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuses a NUL character in the query string or a form with a plain 400, for every page
+    at once: Postgres can neither store nor compare text holding one, so it would otherwise
+    end as a server error wherever such a field reaches a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(
+                _("What you sent contains a NUL character, which Écoute cannot read: remove it and try again."),
+                content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())

@@ -17,10 +17,19 @@ def manager_client(client, manager):
 
 
 @pytest.mark.parametrize("name", ["complaints:queue", "complaints:queue-new"])
-def test_a_nul_in_the_search_is_not_a_server_error(manager_client, name):
+def test_a_nul_in_the_search_gets_a_clear_400(manager_client, name):
     MentionFactory(text="Box en panne depuis hier")
     page = manager_client.get(reverse(name), {"q": "panne\x00", "since": "0"})
-    assert page.status_code == 200
+    assert page.status_code == 400 and "contains a NUL character" in page.content.decode()
+
+
+def test_a_nul_in_a_form_gets_a_clear_400_and_changes_nothing(manager_client):
+    mention = MentionFactory()
+    for path, field in [(reverse("complaints:mention-note", args=[mention.pk]), "text"),
+                        (reverse("responses:handled-elsewhere", args=[mention.pk]), "text")]:
+        response = manager_client.post(path, {field: "Rappelé\x00 au téléphone"}, HTTP_ACCEPT_LANGUAGE="fr")
+        assert response.status_code == 400 and "caractère NUL" in response.content.decode()
+    assert mention.events.count() == 0
 
 
 @pytest.mark.parametrize("start, end", [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31"),
