@@ -128,7 +128,8 @@ def facebook_webhook(request):
 def _body_within_limit(request) -> bytes | None:
     """The raw body, read here rather than through request.body so that the webhook's own
     limit applies (Django's DATA_UPLOAD_MAX_MEMORY_SIZE would answer with its generic page)."""
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         return None
     body = request.read(MAX_BODY_BYTES + 1)
     return None if len(body) > MAX_BODY_BYTES else body
