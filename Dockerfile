@@ -20,4 +20,5 @@ RUN SECRET_KEY=build-only CREDENTIALS_KEY=YnVpbGQtb25seS1rZXktMDEyMzQ1Njc4OWFiY2
 USER ecoute
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Threaded workers, so that long exports are not cut by the worker timeout (see the file).
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

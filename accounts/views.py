@@ -11,12 +11,8 @@ from django.views.i18n import set_language
 from accounts.forms import LanguageForm, PreferencesForm
 from accounts.models import Profile
 from accounts.services import profile_preferences_set
-
+from accounts.throttle import client_address as _client_address
 from accounts.throttle import login_failure_record, login_failures_clear, login_locked
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class LoginView(auth_views.LoginView):

@@ -4,7 +4,7 @@ complaint topics of a period."""
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
+from accounts.dates import validate_period_day
 from complaints import alerting
 from complaints.insights import TREND_LABELS, complaint_insights
 from complaints.models import ACTIVE_ALERT_STATES, CrisisAlert, CrisisAlertState
@@ -105,7 +106,7 @@ def insights(request):
     else:
         context.update(start=start, last_day=end - timedelta(microseconds=1), found=found,
                        topics=_topic_rows(found.topics))
-    return render(request, "complaints/insights.html", context)
+    return render(request, "complaints/insights.html", context, status=400 if context["error"] else 200)
 
 
 def _period(*, period: str, start_text: str, end_text: str) -> tuple[datetime, datetime]:
@@ -129,10 +130,15 @@ def _period(*, period: str, start_text: str, end_text: str) -> tuple[datetime, d
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(_("“%(text)s” is not a date: write it as YYYY-MM-DD, for example 2026-04-07.")
                          % {"text": text[:20]}) from None
+    try:
+        validate_period_day(day)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+    return day
 
 
 def _topic_rows(topics) -> list[dict]:

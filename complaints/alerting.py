@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import roles
+from accounts.links import site_link
 from complaints.crisis import CrisisCheck, reason_text
 from complaints.crisis_data import brand_crisis_check, crisis_top_mentions
 from complaints.models import ACTIVE_ALERT_STATES, CrisisAlert, CrisisAlertState, CrisisSettings
@@ -235,8 +236,7 @@ def _fit(text: str, limit: int) -> str:
 
 
 def _link(path: str) -> str:
-    # SITE_URL (e.g. https://ecoute.example.com) makes links absolute; without it, the path.
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+    return site_link(path)
 
 
 def _slack(text: str) -> str:

@@ -53,12 +53,21 @@ def _valid_cursor(raw: str, order: str) -> str:
     return raw
 
 
+MAX_ID = 2**63 - 1  # the largest id the database stores
+
+
+def row_id(text: str) -> int | None:
+    """A row id from a form or a link, or None: only ASCII digits ("²" is a digit to
+    str.isdigit() but not to int()), and no larger than the database stores."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= MAX_ID else None
+
+
 def queue_filters_from(query) -> QueueFilters:
     """The queue's filters from a query string (the page, its live bar, the API); unknown values are dropped."""
     order = "age" if query.get("order") == "age" else "priority"
     brand = query.get("brand", "")
     return QueueFilters(
-        brand=int(brand) if brand.isdigit() else None,
+        brand=row_id(brand),
         platform=query.get("platform") if query.get("platform") in Platform.values else "",
         label=query.get("label") if query.get("label") in Label.values else "",
         status=query.get("status") if query.get("status") in Status.values else "",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import priority_apply, triage_fields_apply
 from listening.choices import EventKind, Label, Status
 from listening.models import Mention
@@ -79,6 +80,28 @@ def _retrain_if_enough_corrections() -> None:
         since = since.filter(label_corrected_at__gt=active.created_at)
     if since.count() >= settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS and cache.add("retrain-queued", 1, timeout=3600):
         retrain_classifier.delay("label corrections")
+
+
+def mentions_unlabelled_classify(*, batch: int = 500) -> int:
+    """Mentions stored while no model was active wait unlabelled (model_version empty): once a
+    model is active they get its label, SLA due time and priority, like any new mention.
+    Rows are claimed with SKIP LOCKED, so two runs never label the same mention twice.
+    Returns how many were labelled."""
+    done = last_id = 0
+    while True:
+        with transaction.atomic():
+            chunk = list(Mention.objects.filter(model_version="", pk__gt=last_id).order_by("pk")
+                         .select_for_update(skip_locked=True)[:batch])
+            if not chunk:
+                return done
+            result = classify_texts([f"{m.title}\n{m.text}".strip() for m in chunk])
+            if result is None:  # no active model yet
+                return done
+            version, labels = result
+            for mention, (label, confidence) in zip(chunk, labels):
+                mention_classification_record(mention=mention, label=label, confidence=confidence,
+                                              model_version=version)
+        done, last_id = done + len(chunk), chunk[-1].pk
 
 
 def priorities_refresh(*, batch: int = 2000) -> int:

@@ -1,14 +1,15 @@
 from celery import shared_task
 
 from complaints.classifier.lifecycle import model_train
-from complaints.services import priorities_refresh
+from complaints.services import mentions_unlabelled_classify, priorities_refresh
 
 
 @shared_task
 def retrain_classifier(reason: str = "nightly") -> dict:
     """Nightly (beat) and after enough label corrections (complaints.services)."""
     outcome = model_train(note=f"automatic: {reason}")
-    return {"version": outcome.model.version, "activated": outcome.activated, "message": outcome.message}
+    return {"version": outcome.model.version, "activated": outcome.activated, "message": outcome.message,
+            "labelled": mentions_unlabelled_classify()}
 
 
 @shared_task
@@ -21,7 +22,10 @@ def auto_assign_mentions(brand_id: int, mention_ids: list[int]) -> int:
 
 @shared_task
 def refresh_priorities() -> int:
-    """Waiting time keeps growing: every few minutes, open mentions get their priority again."""
+    """Waiting time keeps growing: every few minutes, open mentions get their priority again.
+    Mentions that arrived before any model was active are labelled first, whichever way the
+    first model came (command, demo, nightly training)."""
+    mentions_unlabelled_classify()
     return priorities_refresh()
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -82,7 +82,7 @@ def queue_new(request):
     reader's cursor; the bar offers to show them."""
     since = request.GET.get("since", "")
     count = selectors.queue_new_count(filters=selectors.queue_filters_from(request.GET), user=request.user,
-                                      since_id=int(since) if since.isdigit() else 0)
+                                      since_id=selectors.row_id(since) or 0)
     return render(request, "complaints/partials/new_bar.html", {
         "count": count, "queue_url": _queue_url(request.GET), "poll_query": request.GET.urlencode(),
     })
@@ -117,7 +117,7 @@ def take_next(request):
 @require_POST
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def bulk(request):
-    ids = [int(pk) for pk in request.POST.getlist("mention") if pk.isdigit()]
+    ids = [pk for pk in map(selectors.row_id, request.POST.getlist("mention")) if pk is not None]
     back = request.POST.get("next", "")
     back = back if back.startswith("/") and not back.startswith("//") else reverse("complaints:queue")
     if not ids:
@@ -250,12 +250,13 @@ def mention_note(request, pk: int):
 @require_POST
 def mention_assign_view(request, pk: int):
     mention = _get_mention_for_user(request, pk)
-    assignee = None
-    if request.POST.get("assignee") == "me":
+    assignee, chosen = None, request.POST.get("assignee", "")
+    if chosen == "me":
         assignee = request.user
-    elif request.POST.get("assignee"):
-        assignee = get_user_model().objects.filter(pk=request.POST["assignee"], is_active=True).first()
+    elif chosen:
+        if selectors.row_id(chosen) is not None:
+            assignee = get_user_model().objects.filter(pk=selectors.row_id(chosen), is_active=True).first()
         if assignee is None or not roles.has_brand_role(assignee, mention.brand_id):
-            raise Http404
+            return HttpResponseBadRequest(_("Choose someone from the list: this person cannot take mentions."))
     services.mention_assign(mention=mention, assignee=assignee, actor=request.user)
     return _done(request, pk)

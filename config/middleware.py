@@ -1,11 +1,15 @@
+import redis
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 
 class HealthCheckMiddleware:
     """Answers /healthz before host validation, HTTPS redirect and login, so a container
-    health check can reach it over plain HTTP on localhost. It checks the database."""
+    health check can reach it over plain HTTP on localhost. It checks the database and, when
+    REDIS_URL is set, Redis: the login counters, the cache and the task queue live
+    there, so the pages fail without it and the check must say so."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,6 +22,15 @@ class HealthCheckMiddleware:
                 cursor.execute("SELECT 1")
         except Exception:  # noqa: BLE001 - any database failure means unhealthy
             return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        if settings.REDIS_URL:
+            try:
+                client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+                try:
+                    client.ping()
+                finally:
+                    client.close()
+            except Exception:  # noqa: BLE001 - refused, timed out, auth: all mean unhealthy
+                return HttpResponse("redis unavailable\n", status=503, content_type="text/plain")
         return HttpResponse("ok\n", content_type="text/plain")
 
 
@@ -36,3 +49,23 @@ class ContentSecurityPolicyMiddleware:
             policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+class NulCharacterMiddleware:
+    """Refuses a NUL character in the query string or a form with a plain 400, for every page
+    at once: Postgres can neither store nor compare text holding one, so it would otherwise
+    end as a server error wherever such a field reaches a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
+            return HttpResponseBadRequest(
+                _("What you sent contains a NUL character, which Écoute cannot read: remove it and try again."),
+                content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())

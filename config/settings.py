@@ -7,13 +7,14 @@ Production (DEBUG off) refuses to start without a SECRET_KEY and a CREDENTIALS_K
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_networks, env_str
 from platforms.registry import PLATFORMS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    "config.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -107,9 +109,18 @@ TEMPLATES = [
 ]
 
 # --- Database: Postgres in production and tests, a SQLite file when nothing is set.
+# DATABASE_URL, or its parts (docker-compose.yml passes the parts: a password is then used as
+# written, even with characters such as / # ? that a URL would need escaped).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+elif env_str("POSTGRES_HOST"):
+    DATABASES = {"default": {
+        "ENGINE": "django.db.backends.postgresql", "HOST": env_str("POSTGRES_HOST"),
+        "PORT": env_int("POSTGRES_PORT", 5432), "NAME": env_str("POSTGRES_DB", "ecoute"),
+        "USER": env_str("POSTGRES_USER", "ecoute"), "PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
+        "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
+    }}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "ecoute.sqlite3"}}
@@ -146,6 +157,9 @@ LOGIN_REDIRECT_URL = "complaints:queue"
 LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Addresses or networks of the reverse proxies in front of the web app: only from them is
+# X-Forwarded-For believed (the login lock counts failures per client address).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # --- Language and time
 LANGUAGE_CODE = "en"

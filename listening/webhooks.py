@@ -52,9 +52,10 @@ def platform_webhook(request, platform_key: str):
             return HttpResponseForbidden("Verification token mismatch.")
         return HttpResponse(challenge, content_type="text/plain")
 
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        return HttpResponseBadRequest("Body too large.")
-    body = request.body
+    body = _body_within_limit(request)
+    if body is None:
+        return HttpResponse(f"Body larger than the {MAX_BODY_BYTES // 2**20} MB a webhook delivery may have.",
+                            status=413, content_type="text/plain")
     header = request.headers.get(webhook.signature_header, "")
     if not header:
         return HttpResponseForbidden("Missing signature.")
@@ -77,3 +78,13 @@ def platform_webhook(request, platform_key: str):
             if items and source.enabled:
                 transaction.on_commit(lambda s=source.pk, i=items: ingest_items.delay(s, i))
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _body_within_limit(request) -> bytes | None:
+    """The raw body, read here rather than through request.body so that the webhook's own
+    limit applies (Django's DATA_UPLOAD_MAX_MEMORY_SIZE would answer with its generic page)."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    body = request.read(MAX_BODY_BYTES + 1)
+    return None if len(body) > MAX_BODY_BYTES else body

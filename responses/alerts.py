@@ -2,7 +2,8 @@
 (the policy's near-breach threshold) or overdue.
 
 The assignee hears about it; when nobody is assigned, the managers and admins do. Each person
-gets each alert once, in the app (a Notification row) and by e-mail in their own language.
+gets each alert once, in the app (a Notification row) and in the e-mail digest of the run that
+found it, in their own language, with links that work from a mail client when SITE_URL is set.
 Running twice, or twice at the same time, changes nothing: the rows are unique, and an e-mail
 is sent only by the run that claims the row (a conditional update).
 """
@@ -15,13 +16,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import roles
+from accounts.links import site_link
 from core import events
 from listening.choices import OPEN_STATUSES
 from listening.models import Mention
@@ -34,6 +38,8 @@ logger = logging.getLogger(__name__)
 CHUNK = 500
 # An e-mail that could not be sent is retried by the next runs for this long, then given up.
 EMAIL_RETRY_WINDOW = timedelta(hours=6)
+# Alerts listed in one person's e-mail of a run; the others are counted and linked.
+DIGEST_CAP = 20
 
 
 @dataclass
@@ -116,21 +122,28 @@ def _notify(*, mention: Mention, timing, recipients) -> int:
 
 
 def notifications_email_pending(*, now=None) -> int:
-    """E-mails each notification not e-mailed yet, claiming it first so no one else sends it."""
+    """E-mails each person one digest of their notifications not e-mailed yet: at most
+    DIGEST_CAP listed, the rest counted, with a link to the queue that shows them all. A
+    backlog crossing its deadlines at once is then one e-mail per person, not one per
+    mention. Each notification is claimed first (locked rows are skipped), so two runs never
+    mail the same one; returns how many e-mails were sent."""
     now = now or timezone.now()
-    pending = (Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - EMAIL_RETRY_WINDOW,
-                                           user__is_active=True).exclude(user__email="")
-               .select_related("user", "mention").order_by("pk"))
+    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - EMAIL_RETRY_WINDOW,
+                                          user__is_active=True).exclude(user__email="")
     sent = 0
-    for notification in pending:
-        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=now):
-            continue  # another run has it
+    for user_id in pending.values_list("user_id", flat=True).distinct().order_by("user_id"):
+        with transaction.atomic():
+            claimed = list(pending.filter(user_id=user_id).select_for_update(skip_locked=True, of=("self",))
+                           .select_related("user", "mention").order_by("pk"))
+            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=now)
+        if not claimed:
+            continue  # another run has them
         try:
-            in_language_of(notification.user, lambda n=notification: _email(n).send())
+            in_language_of(claimed[0].user, lambda c=claimed: _digest(c).send())
         except Exception:
-            # Released for the next run to retry; the in-app notification is there already.
-            logger.exception("Could not e-mail SLA notification %s", notification.pk)
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            # Released for the next run to retry; the in-app notifications are there already.
+            logger.exception("Could not e-mail %d SLA notifications to user %s", len(claimed), user_id)
+            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(emailed_at=None)
         else:
             sent += 1
     return sent
@@ -174,14 +187,25 @@ def _message(mention: Mention, timing, kind: str, user) -> str:
     }
 
 
-def _email(notification: Notification) -> EmailMessage:
-    mention, user = notification.mention, notification.user
-    why = (_("You get this because the mention is assigned to you.") if mention.assignee_id == user.pk else
-           _("You get this because nobody is assigned to the mention and you are a manager."))
-    body = "\n\n".join([
-        notification.message, why,
-        _("Open the mention in Écoute: %(path)s") % {"path": reverse("complaints:mention", args=[mention.pk])},
-    ])
-    subject = "[Écoute] %s" % TITLES[(notification.kind, notification.target)]()
+def _digest(notifications: list[Notification]) -> EmailMessage:
+    user, count = notifications[0].user, len(notifications)
+    queue = reverse("complaints:queue")
+    mine = any(n.mention.assignee_id == user.pk for n in notifications)
+    nobodys = any(n.mention.assignee_id is None for n in notifications)
+    lines = [ngettext("%(count)d SLA alert for you:", "%(count)d SLA alerts for you:", count) % {"count": count}]
+    lines += [f"{n.message}\n{site_link(reverse('complaints:mention', args=[n.mention_id]))}"
+              for n in notifications[:DIGEST_CAP]]
+    if count > DIGEST_CAP:
+        lines.append(_("…and %(more)d more: they are all in the queue.") % {"more": count - DIGEST_CAP})
+    if mine:
+        lines.append(_("Mentions assigned to you: %(link)s") % {"link": site_link(f"{queue}?assignee=me&order=age")})
+    if nobodys:
+        lines.append(_("Mentions nobody is assigned to, which you hear about as a manager: %(link)s") % {
+            "link": site_link(f"{queue}?assignee=none&order=age")})
+    if count == 1:
+        subject = TITLES[(notifications[0].kind, notifications[0].target)]()
+    else:
+        subject = ngettext("%(count)d SLA alert", "%(count)d SLA alerts", count) % {"count": count}
     language = translation.get_language()
-    return EmailMessage(subject=subject, body=body, to=[user.email], headers={"Content-Language": language})
+    return EmailMessage(subject=f"[Écoute] {subject}", body="\n\n".join(lines), to=[user.email],
+                        headers={"Content-Language": language})

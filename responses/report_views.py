@@ -3,6 +3,7 @@ Report object, so the numbers are the ones on the screen) and the CSV of the men
 
 import csv
 import io
+import logging
 from datetime import datetime, timedelta
 
 from django import forms
@@ -15,11 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts import roles
+from accounts.dates import validate_period_day
 from listening.choices import Label, Platform, Status
 from listening.models import Brand
 from responses import charts, reports
 from responses.models import CountedIn
 
+logger = logging.getLogger(__name__)
 MAX_DAYS = 3 * 366
 MAX_DAYS_BY_DAY = 366
 PRESETS = (7, 30, 90, 365)
@@ -33,9 +36,9 @@ class ReportForm(forms.Form):
             "invalid_choice": gettext_lazy("There is no brand %(value)s: choose brands from the list."),
             "invalid_pk_value": gettext_lazy("There is no brand %(pk)s: choose brands from the list.")})
     start = forms.DateField(required=False, label=gettext_lazy("First day"), input_formats=["%Y-%m-%d"],
-                            error_messages={"invalid": DATE_ERROR})
+                            error_messages={"invalid": DATE_ERROR}, validators=[validate_period_day])
     end = forms.DateField(required=False, label=gettext_lazy("Last day"), input_formats=["%Y-%m-%d"],
-                          error_messages={"invalid": DATE_ERROR})
+                          error_messages={"invalid": DATE_ERROR}, validators=[validate_period_day])
     group = forms.ChoiceField(required=False, label=gettext_lazy("Group by"), choices=list(reports.GROUPINGS.items()),
                               error_messages={"invalid_choice": gettext_lazy(
                                   "Group by day, week or month (not “%(value)s”).")})
@@ -209,7 +212,10 @@ def mentions_csv(request):
               _("Resolved on time"), _("Counted in"), _("Agent"), _("Link")]
     rows = _mention_rows(filters=filters, base=request.build_absolute_uri("/")[:-1],
                          yes_no={True: _("yes"), False: _("no"), None: ""}, names=_choice_names())
-    response = StreamingHttpResponse(_with_bom(writer, header, rows), content_type="text/csv; charset=utf-8")
+    endings = (_("End of export: %(count)s mentions."),
+               _("Export stopped before the end: this file is incomplete. Download it again."))
+    response = StreamingHttpResponse(_with_bom(writer, header, rows, endings),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _filename(filters, "mentions")
     return response
 
@@ -220,8 +226,21 @@ def _choice_names() -> dict[str, dict[str, str]]:
             for key, choices in (("platform", Platform), ("label", Label), ("status", Status), ("counted_in", CountedIn))}
 
 
-def _with_bom(writer, header, rows):
+def _with_bom(writer, header, rows, endings):
+    """The rows, streamed (constant memory), then a last line saying the export is complete.
+    The status is sent before the first row, so a file cut short (a worker stopped, a lost
+    connection) could not say so: it simply lacks that last line. An error we can see is
+    written as the last line instead."""
+    complete, stopped = endings
     yield "\ufeff"  # spreadsheets then read the accents right
     yield writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
+    count = 0
+    try:
+        for row in rows:
+            yield writer.writerow(row)
+            count += 1
+    except Exception:  # noqa: BLE001 - the 200 is already sent: say it in the file
+        logger.exception("mentions.csv stopped after %d rows", count)
+        yield writer.writerow([stopped])
+        return
+    yield writer.writerow([complete % {"count": count}])

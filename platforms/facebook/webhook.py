@@ -26,6 +26,25 @@ def signature_valid(body: bytes, header: str, secrets: list[str]) -> bool:
     )
 
 
+EARLIEST_TIME, LATEST_TIME = 946_684_800, 4_133_980_799  # 2000-01-01 to 2100-12-31, UTC
+
+
+def _created_at(created) -> datetime:
+    """Meta sends a Unix time (or an ISO date in older versions); anything else, or a moment
+    outside 2000-2100, is refused with ValueError."""
+    if isinstance(created, bool) or not isinstance(created, (int, float, str)):
+        raise ValueError(f"created_time {created!r} is not a time")
+    if isinstance(created, str):
+        posted_at = datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z")
+    elif not EARLIEST_TIME <= created <= LATEST_TIME:
+        raise ValueError(f"created_time {created!r} is out of range")
+    else:
+        posted_at = datetime.fromtimestamp(created, tz=timezone.utc)
+    if not EARLIEST_TIME <= posted_at.timestamp() <= LATEST_TIME:
+        raise ValueError(f"created_time {created!r} is out of range")
+    return posted_at
+
+
 def item_from_change(value: dict) -> dict | None:
     """A `feed` change as the JSON form of a normalized mention, or None to ignore it."""
     if value.get("verb") not in ("add", "edited") or value.get("item") not in ("comment", "post", "status", "photo", "video"):
@@ -35,9 +54,10 @@ def item_from_change(value: dict) -> dict | None:
     created = value.get("created_time")
     if not external_id or created is None:
         return None
-    posted_at = (datetime.fromtimestamp(created, tz=timezone.utc) if isinstance(created, (int, float))
-                 else datetime.strptime(created, "%Y-%m-%dT%H:%M:%S%z"))
+    posted_at = _created_at(created)
     sender = value.get("from") or {}
+    if not isinstance(sender, dict):
+        raise ValueError(f"`from` is {type(sender).__name__}, not an object")
     post_id = str(value.get("post_id") or "")
     parent_id = str(value.get("parent_id") or post_id) if is_comment else ""
     if is_comment:  # comment deliveries carry no link of their own: build it from the ids
@@ -86,15 +106,29 @@ class FacebookWebhook:
         """Page id -> the JSON form of the mentions its changes carry."""
         found: dict[str, list[dict]] = {}
         for entry in payload["entry"]:
-            items = found.setdefault(str(entry["id"]), [])
-            for change in entry.get("changes") or []:
-                if change.get("field") != "feed" or not isinstance(change.get("value"), dict):
-                    continue
-                try:
-                    item = item_from_change(change["value"])
-                except (KeyError, TypeError, ValueError) as error:
-                    logger.warning("Facebook webhook: skipped a malformed change (%r)", error)
-                    continue
-                if item:
-                    items.append(item)
+            found.setdefault(str(entry["id"]), []).extend(_entry_items(entry))
         return found
+
+
+def _entry_items(entry: dict) -> list[dict]:
+    """The entry's feed changes as items; a malformed change is skipped and logged, never
+    costing the others."""
+    changes = entry.get("changes") or []
+    if not isinstance(changes, list):
+        logger.warning("Facebook webhook: skipped an entry whose changes are %s, not a list", type(changes).__name__)
+        return []
+    items = []
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
+            logger.warning("Facebook webhook: skipped a change that is not an object with a value")
+            continue
+        if change.get("field") != "feed":
+            continue
+        try:
+            item = item_from_change(change["value"])
+        except (KeyError, TypeError, ValueError, OverflowError, OSError) as error:
+            logger.warning("Facebook webhook: skipped a malformed change (%s)", error)
+            continue
+        if item:
+            items.append(item)
+    return items

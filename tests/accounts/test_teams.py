@@ -77,7 +77,7 @@ def test_people_of_another_brand_cannot_be_given_its_mentions(client, two_brands
     client.force_login(UserFactory(role=roles.ADMIN))
     outsider = UserFactory(teams={two_brands["b"]: roles.COMMUNITY_MANAGER})
     a = two_brands["mention_a"]
-    assert client.post(f"/mentions/{a.pk}/assign/", {"assignee": outsider.pk}).status_code == 404
+    assert client.post(f"/mentions/{a.pk}/assign/", {"assignee": outsider.pk}).status_code == 400
     a.refresh_from_db()
     assert a.assignee is None
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list
+from config.env import env_bool, env_int, env_list, env_networks
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -95,3 +95,11 @@ def test_debug_is_off_unless_asked():
         cwd=ROOT, capture_output=True, text=True, timeout=60, env=PRODUCTION_ENV,
     )
     assert result.stdout.split() == ["False", "31536000", "True"], result.stderr
+
+
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, 172.16.0.0/12")
+    assert env_networks("TRUSTED_PROXIES") == ["127.0.0.1", "172.16.0.0/12"]
+    monkeypatch.setenv("TRUSTED_PROXIES", "proxy.local")
+    with pytest.raises(ImproperlyConfigured, match="'proxy.local' is not an IP address or network"):
+        env_networks("TRUSTED_PROXIES")

@@ -216,7 +216,7 @@ def test_the_mentions_csv_lists_each_mention_with_its_times(lumio, client):
     export = client.get(reverse("responses:report-mentions-csv"),
                         {"brand": lumio[0].pk, "start": "2025-03-03", "end": "2025-03-09"})
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
-    assert len(rows) == 6
+    assert len(rows) == 7 and rows[-1]["Mention"] == "End of export: 6 mentions."
     m3 = next(r for r in rows if r["Mention"] == str(lumio[1]["m3"].pk))
     assert (m3["Posted"], m3["First response (minutes)"], m3["First response on time"], m3["Agent"]) == (
         "2025-03-07T18:00:00+01:00", "20.0", "yes", "Camille")
@@ -230,6 +230,8 @@ def test_the_mentions_csv_names_labels_and_statuses_in_the_readers_language(lumi
     export = client.get(reverse("responses:report-mentions-csv"),
                         {"brand": lumio[0].pk, "start": "2025-03-03", "end": "2025-03-09"}, HTTP_ACCEPT_LANGUAGE="fr")
     rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    rows, end = rows[:-1], rows[-1]  # the last line says the export is complete
+    assert end["Mention"].startswith("Fin de l")
     m3 = next(r for r in rows if r["Mention"] == str(lumio[1]["m3"].pk))
     assert (m3["Plateforme"], m3["Étiquette"], m3["Compté en"]) == (
         "X (Twitter)", "Réclamation", "Heures ouvrées (calendrier de la marque)")
@@ -279,3 +281,24 @@ def test_backfill_recomputes_stored_times_after_a_policy_change(lumio):
     assert MentionTiming.objects.get(mention=m["m1"]).first_response_minutes == 75  # 08:30 → 09:45
     with pytest.raises(Exception, match="no brand with the short name “nope”"):
         call_command("timings_backfill", "--brand", "nope")
+
+
+def test_a_mentions_csv_that_fails_midway_says_it_is_incomplete(lumio, client, monkeypatch):
+    """The 200 is sent with the first row: a later failure must not leave a file that looks whole."""
+    from responses import report_views
+
+    real = report_views._mention_rows
+
+    def failing_rows(**kwargs):
+        rows = real(**kwargs)
+        yield next(rows)
+        rows.close()
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(report_views, "_mention_rows", failing_rows)
+    client.force_login(UserFactory(username="nadia", role=roles.MANAGER))
+    export = client.get(reverse("responses:report-mentions-csv"),
+                        {"brand": lumio[0].pk, "start": "2025-03-03", "end": "2025-03-09"})
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 3 and "this file is incomplete" in lines[-1]
+    assert not any(line.startswith("End of export") for line in lines)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.classifier.lifecycle import TrainingDataMissing, model_train
+from complaints.services import mentions_unlabelled_classify
 
 
 class Command(BaseCommand):
@@ -24,3 +25,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<10} precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
                               f"F1 {row['f1']:.3f}  ({row['support']})")
         self.stdout.write((self.style.SUCCESS if outcome.activated else self.style.WARNING)(outcome.message))
+        labelled = mentions_unlabelled_classify()
+        if labelled:
+            self.stdout.write(f"{labelled} mentions stored before any model was active are now labelled.")

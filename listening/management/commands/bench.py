@@ -5,12 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from complaints.bench import HeldoutError, bench_classifier
 from complaints.bench_queue import BenchError, bench_queue
 from listening.bench import bench_ingest, print_json
+from responses.bench_export import bench_export
 from responses.bench_reports import bench_reports
 
 
 class Command(BaseCommand):
     help = ("Benchmarks. Each prints one JSON object on its last line: `bench ingest --n 100000`, `bench classifier`, "
-            "`bench queue --mentions 1000000`.")
+            "`bench queue --mentions 1000000`, `bench reports`, `bench export --mentions 1000000`.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         reports.add_argument("--mentions", type=int, default=1_000_000)
         reports.add_argument("--runs", type=int, default=9, help="timed requests per period")
         reports.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
+        export = sub.add_parser("export", help="a year of mentions.csv from a real gunicorn, over N mentions")
+        export.add_argument("--mentions", type=int, default=1_000_000)
+        export.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
 
     def handle(self, *args, **options):
         if options["which"] == "ingest":
@@ -48,3 +52,5 @@ class Command(BaseCommand):
             print_json(self.stdout, result)
         elif options["which"] == "reports":
             print_json(self.stdout, bench_reports(n=options["mentions"], runs=options["runs"], keep=options["keep"]))
+        elif options["which"] == "export":
+            print_json(self.stdout, bench_export(n=options["mentions"], keep=options["keep"]))
