@@ -119,9 +119,9 @@ class InstagramSender(Sender):
 
     def _ours(self, comment: dict, account: str) -> bool:
         """Instagram names the `user` of a comment only when the account wrote it."""
-        ids = {str((comment.get(key) or {}).get("id") or "") for key in ("user", "from")}
-        if account in ids:
-            return True
+        ids = {str((comment.get(key) or {}).get("id") or "") for key in ("user", "from")} - {""}
+        if ids:
+            return account in ids
         username = (comment.get("username") or (comment.get("from") or {}).get("username") or "").lower()
         if not username:
             return False
