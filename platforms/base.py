@@ -101,6 +101,7 @@ class Platform:
     lengths: dict = field(default_factory=dict)  # visibility -> LengthRule
     private_reply_window: timedelta | None = None
     one_private_reply: bool = False  # the platform accepts one private reply per item (Facebook)
+    badge_colour: str = ""  # "#rrggbb" of the platform's badge in lists (served by /platforms.css)
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))

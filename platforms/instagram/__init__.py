@@ -26,4 +26,5 @@ PLATFORM = Platform(
     # Comments: 2,200 characters. Private replies are Instagram messages: 1,000.
     lengths={PUBLIC: LengthRule(2_200), PRIVATE: LengthRule(1_000)},
     private_reply_window=PRIVATE_REPLY_WINDOW, one_private_reply=True,
+    badge_colour="#b4236e",
 )
