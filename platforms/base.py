@@ -40,8 +40,8 @@ class Connector:
 
     def complete(self, source, items: list[NormalizedMention]) -> list[NormalizedMention]:
         """Webhook items as the worker stores them. A platform whose deliveries carry only ids
-        (Instagram's mentions) looks the rest up here, with the source's credential; items it
-        can't complete for good are left out. Raises a transient PlatformError to be retried."""
+        looks the rest up here, with the source's credential; items it can't complete for good
+        are left out. Raises a transient PlatformError to be retried."""
         return items
 
 
