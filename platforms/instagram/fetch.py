@@ -26,6 +26,7 @@ from platforms.instagram.graph import (
     normalize_media,
     normalize_mentioned_comment,
 )
+from platforms.instagram.reach import reach_add
 from platforms.normalized import NormalizedMention
 from platforms.quota import quota_take
 
@@ -70,6 +71,7 @@ class InstagramConnector(Connector):
             raise
         except Exception as error:  # noqa: BLE001 - translated, or re-raised when unknown
             raise fetch_error(error, source, graph.session.last_response) from error
+        reach_add(graph, source.target, items)
         newest = max([since, *(_unix(item.posted_at) for item in items)])
         return FetchResult(items=items, cursor={"since": newest, "counts": counts} if newest else {"counts": counts},
                            skipped=skipped)
@@ -130,6 +132,7 @@ class InstagramConnector(Connector):
                     done.append(item)  # what the webhook said is enough to answer it
                 else:
                     logger.warning("Instagram %s %s left out: %s", lookup, item.external_id, failure.message)
+        reach_add(graph, source.target, done)
         return done
 
     def _look_up(self, graph, account: str, lookup: str, item: NormalizedMention) -> NormalizedMention:

@@ -1,6 +1,9 @@
 """Instagram Graph API payloads in the shapes Meta documents (IG Media, IG Comment, the
 `comments` / `mentions` webhook fields), written for these tests, and the source they poll."""
 
+import re
+from urllib.parse import unquote
+
 import pytest
 
 from listening.choices import Platform, SourceKind
@@ -66,3 +69,22 @@ def tagged_media(media_id="17900000000000201", caption="Merci @lumio.fr pour l'i
     return {"id": media_id, "caption": caption, "timestamp": "2026-11-23T07:00:00+0000",
             "permalink": f"https://www.instagram.com/p/{media_id[-6:]}/", "username": "ines_b",
             "comments_count": 0, "like_count": 12, **extra}
+
+
+def business_discovery(http, followers=None):
+    """Business discovery: the follower count of the professional accounts in `followers`
+    (username -> count); a personal account is refused as Instagram does (error 110)."""
+    followers = followers or {}
+
+    def asks_discovery(request):
+        return "business_discovery" in unquote(request.url)
+
+    def answer(request, context):
+        username = re.search(r"business_discovery\.username\(([^)]+)\)", unquote(request.url)).group(1)
+        if username not in followers:
+            context.status_code = 400
+            return graph_error(110, 2207013, message="Invalid user id")
+        return {"business_discovery": {"followers_count": followers[username], "id": "17841400000009999"},
+                "id": ACCOUNT}
+
+    http.get(f"{GRAPH}/{ACCOUNT}", json=answer, headers=JSON, additional_matcher=asks_discovery)

@@ -4,6 +4,7 @@ runs its real code up to the socket."""
 import json
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fix
     GRAPH,
     JSON,
     MEDIA,
+    business_discovery,
     graph_error,
     ig_comment,
     ig_media,
@@ -32,6 +34,12 @@ from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fix
 MEDIA_URL = f"{GRAPH}/{ACCOUNT}/media"
 TAGS_URL = f"{GRAPH}/{ACCOUNT}/tags"
 COMMENTS_URL = f"{GRAPH}/{MEDIA}/comments"
+
+
+@pytest.fixture(autouse=True)
+def _personal_accounts(http):
+    """Authors are personal accounts (no follower count) unless a test says otherwise."""
+    business_discovery(http)
 
 
 def _account(http, media=(), tags=()):
@@ -180,3 +188,19 @@ def test_a_poll_without_a_token_asks_for_one(ig_source):
     source_poll(source_id=ig_source.pk)
     source = Source.objects.get(pk=ig_source.pk)
     assert source.state == SourceState.NEEDS_REAUTH and "no access token" in source.last_error
+
+
+def test_reach_comes_from_business_discovery_once_a_day(http, ig_source):
+    business_discovery(http, {"ines_b": 48_000})
+    _account(http, media=[ig_media(comments_count=1)], tags=[tagged_media(timestamp=_recent(2))])
+    http.get(COMMENTS_URL, json=page([ig_comment("17800000000000061", timestamp=_recent(1))]), headers=JSON)
+    source_poll(source_id=ig_source.pk)
+    tagged = Mention.objects.get(external_id="17900000000000201")
+    assert tagged.author.followers_count == 48_000 and {"code": "followers", "n": 48_000} in tagged.priority_reasons
+    assert Mention.objects.get(external_id="17800000000000061").author.followers_count == 0  # a personal account
+    lookups = [r for r in http.request_history if "business_discovery" in r.url]
+    assert len(lookups) == 2
+
+    Source.objects.filter(pk=ig_source.pk).update(cursor={})
+    source_poll(source_id=ig_source.pk)
+    assert len([r for r in http.request_history if "business_discovery" in r.url]) == 2  # answers are kept a day

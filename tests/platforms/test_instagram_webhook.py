@@ -16,12 +16,19 @@ from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fix
     JSON,
     MEDIA,
     USERNAME,
+    business_discovery,
     graph_error,
     ig_source,
 )
 
 URL = "/webhooks/instagram/"
 COMMENT = "17800000000000501"
+
+
+@pytest.fixture(autouse=True)
+def _personal_accounts(http):
+    """Authors are personal accounts (no follower count) unless a test says otherwise."""
+    business_discovery(http)
 
 
 def _delivery(*changes, entry_id=ACCOUNT):
