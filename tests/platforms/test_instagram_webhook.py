@@ -7,7 +7,9 @@ import hmac
 import json
 
 import pytest
+import requests
 
+from config.celery import app as celery_app
 from listening.models import Mention
 from responses.models import Response
 from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fixture
@@ -162,3 +164,16 @@ def test_the_subscription_handshake(client, settings, db):
     ok = client.get(URL, {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "1158201444"})
     assert ok.status_code == 200 and ok.content == b"1158201444"
     assert client.get(URL, {"hub.mode": "subscribe", "hub.verify_token": "no", "hub.challenge": "1"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lookup_instagram_cant_answer_now_is_retried_not_lost(http, client, ig_source, monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", False)  # as in a worker: the retry runs again
+    found = {"id": ACCOUNT, "mentioned_comment": {
+        "id": "17800000000000601", "text": "@lumio.fr toujours en panne", "timestamp": "2026-11-23T08:05:00+0000",
+        "username": "hugo.p", "media": {"id": "17900000000000700"}}}
+    http.get(f"{GRAPH}/{ACCOUNT}", [{"exc": requests.exceptions.ConnectTimeout}, {"json": found, "headers": JSON}])
+    body = json.dumps(_delivery(("mentions", {"media_id": "17900000000000700",
+                                              "comment_id": "17800000000000601"}))).encode()
+    assert _post(client, body, _sign(body)).status_code == 200
+    assert Mention.objects.get(external_id="17800000000000601").text == "@lumio.fr toujours en panne"
