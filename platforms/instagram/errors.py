@@ -17,7 +17,12 @@ from platforms.facebook.errors import (
     CANNOT_REPLY_PRIVATELY,
     PERSON_UNAVAILABLE,
 )
-from platforms.facebook.graph import PERMISSION_CODES, RATE_LIMIT_CODES, REAUTH_CODES, graph_client
+from platforms.facebook.graph import (
+    PERMISSION_CODES,
+    RATE_LIMIT_CODES,
+    REAUTH_CODES,
+    graph_client,
+)
 from platforms.http import TimeoutSession, network_error, retry_after
 
 INSTAGRAM_RATE_LIMIT = 80002  # Instagram's Business Use Case limit

@@ -15,7 +15,12 @@ import logging
 from datetime import datetime, timezone
 
 from platforms.facebook.webhook import FacebookWebhook
-from platforms.instagram.graph import COMMENT, MENTIONED_COMMENT, MENTIONED_MEDIA, author
+from platforms.instagram.graph import (
+    COMMENT,
+    MENTIONED_COMMENT,
+    MENTIONED_MEDIA,
+    author,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import requests
 from config.celery import app as celery_app
 from listening.models import Mention
 from responses.models import Response
-from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fixture
+from tests.platforms.instagram.fakes import (
     ACCOUNT,
     GRAPH,
     JSON,
@@ -20,7 +20,6 @@ from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fix
     USERNAME,
     business_discovery,
     graph_error,
-    ig_source,
 )
 
 URL = "/webhooks/instagram/"

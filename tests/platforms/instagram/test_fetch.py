@@ -9,13 +9,12 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts import roles
-
 from listening.choices import EventKind, SourceState
 from listening.models import Credential, Mention, Source
 from listening.polling import source_poll
 from responses.models import Response, ResponseChannel
 from tests.factories import UserFactory
-from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fixture
+from tests.platforms.instagram.fakes import (
     ACCOUNT,
     GRAPH,
     JSON,
@@ -25,7 +24,6 @@ from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fix
     ig_comment,
     ig_media,
     ig_reply,
-    ig_source,
     own_reply,
     page,
     tagged_media,

@@ -18,14 +18,13 @@ from responses.models import Response, ResponseStatus, Visibility
 from responses.senders import sender_for
 from responses.services import ResponseError, response_create
 from tests.factories import MentionFactory, ResponseFactory, UserFactory
-from tests.platforms.instagram_fakes import (  # noqa: F401 - ig_source is a fixture
+from tests.platforms.instagram.fakes import (
     ACCOUNT,
     GRAPH,
     JSON,
     MEDIA,
     USERNAME,
     graph_error,
-    ig_source,
 )
 
 COMMENT = "17800000000000001"

@@ -1,30 +1,14 @@
 """Instagram Graph API payloads in the shapes Meta documents (IG Media, IG Comment, the
-`comments` / `mentions` webhook fields), written for these tests, and the source they poll."""
+`comments` / `mentions` webhook fields), written for these tests."""
 
 import re
 from urllib.parse import unquote
-
-import pytest
-
-from listening.choices import Platform, SourceKind
-from listening.models import Credential
-from tests.factories import BrandFactory, SourceFactory
 
 GRAPH = "https://graph.facebook.com/v23.0"
 ACCOUNT = "17841400000000001"  # the brand's professional account
 USERNAME = "lumio.fr"
 MEDIA = "17900000000000101"
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
-
-
-@pytest.fixture
-def ig_source(db):
-    brand = BrandFactory(name="Lumio", slug="lumio", own_accounts=f"@{USERNAME}")
-    credential = Credential(brand=brand, platform=Platform.INSTAGRAM, name="Instagram @lumio.fr")
-    credential.set_secrets({"ig_access_token": "EAAB-ig-page", "ig_app_secret": "ig-s3cret"})
-    credential.save()
-    return SourceFactory(brand=brand, kind=SourceKind.INSTAGRAM_ACCOUNT, target=ACCOUNT, credential=credential,
-                         keywords="")
 
 
 def ig_media(media_id=MEDIA, comments_count=2, **extra):
