@@ -50,6 +50,7 @@ REPLIES = {
         "Hi {name}, there's a known outage in your area and our engineers are on it. We'll keep you posted.",
     ],
 }
+URL_PREFIX = {"twitter": "x.com/i/status", "facebook": "facebook.com", "instagram": "www.instagram.com/p"}
 REPLY_INDEX = {"complaint": (0, 3), "praise": (1,), "question": (2,), "other": (1,)}
 
 
@@ -70,14 +71,17 @@ def _brand():
     brand, _ = Brand.objects.get_or_create(
         slug="lumio",
         defaults={"name": "Lumio", "time_zone": "Europe/Paris",
-                  "own_accounts": "@LumioFR\n@LumioAssist\n@Lumio_EN\n104857600000001"},
+                  "own_accounts": "@LumioFR\n@LumioAssist\n@Lumio_EN\n104857600000001\n@lumio.fr"},
     )
     x_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.TWITTER, name="@LumioFR API (demo)")
     fb_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.FACEBOOK, name="Page Lumio (demo)")
+    ig_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.INSTAGRAM, name="Instagram @lumio.fr (demo)")
     x_cred.set_secrets({"bearer_token": "demo-token-not-real"})
     x_cred.save()
     fb_cred.set_secrets({"page_access_token": "demo-token-not-real", "app_secret": "demo-secret-not-real"})
     fb_cred.save()
+    ig_cred.set_secrets({"ig_access_token": "demo-token-not-real", "ig_app_secret": "demo-secret-not-real"})
+    ig_cred.save()
     sources = {
         "twitter": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.X_SEARCH, target="Lumio OR @LumioFR OR #Lumio -is:retweet",
@@ -85,6 +89,9 @@ def _brand():
         "facebook": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FACEBOOK_PAGE, target="104857600000001",
             defaults={"credential": fb_cred, "poll_every_minutes": 5})[0],
+        "instagram": Source.objects.get_or_create(
+            brand=brand, kind=SourceKind.INSTAGRAM_ACCOUNT, target="17841400000000001",
+            defaults={"credential": ig_cred, "poll_every_minutes": 5})[0],
         "blog": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FEED, target="https://alerts.lumio.example/feeds/lumio.xml",
             defaults={"poll_every_minutes": 30, "keywords": "Lumio, LumiBox"})[0],
@@ -125,6 +132,10 @@ def _author(rng: random.Random, platform: str, lang: str) -> NormalizedAuthor:
     if platform == Platform.TWITTER:
         return NormalizedAuthor(external_id=f"demo-{handle}", handle=handle, display_name=handle.replace("_", " ").title(),
                                 followers_count=followers, profile_url=f"https://x.com/{handle}")
+    if platform == Platform.INSTAGRAM:
+        handle = handle.replace("_", ".")
+        return NormalizedAuthor(external_id=handle, handle=handle, followers_count=followers,
+                                profile_url=f"https://www.instagram.com/{handle}/")
     if platform == Platform.FACEBOOK:
         return NormalizedAuthor(external_id=f"demo-fb-{handle}", display_name=handle.replace("_", " ").replace(".", " ").title(),
                                 followers_count=0)
@@ -158,7 +169,7 @@ def load_demo(*, stdout=None, seed: int = 7) -> dict:
         item = NormalizedMention(
             external_id=external_id, text=row["text"], title=row.get("title", ""), posted_at=posted_at,
             author=_author(rng, platform, row["lang"]), language=row["lang"],
-            url=f"https://{'x.com/i/status' if platform == 'twitter' else 'facebook.com' if platform == 'facebook' else 'blog.example/post'}/{external_id}",
+            url=f"https://{URL_PREFIX.get(platform, 'blog.example/post')}/{external_id}", raw=row.get("raw", {}),
             conversation_id=conversation, in_reply_to_id=conversation if conversation != external_id else "",
             reposts_count=shares, likes_count=shares * rng.randint(2, 8), replies_count=rng.randint(0, 6),
         )

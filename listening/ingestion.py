@@ -24,7 +24,8 @@ from listening.engagement import mentions_engagement_update, mentions_gaps_fill
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.pgcopy import copy_rows, formatters_for
 from listening.services import mention_events_publish
-from platforms.normalized import NormalizedMention
+from platforms.normalized import NormalizedMention, normalized_from_dict
+from platforms.registry import platform_of_kind
 
 logger = logging.getLogger(__name__)
 CHUNK = 500
@@ -254,3 +255,14 @@ def _auto_assign_after_commit(*, brand_id: int, mention_ids: list[int]) -> None:
     from complaints.tasks import auto_assign_mentions
 
     transaction.on_commit(lambda: auto_assign_mentions.delay(brand_id, mention_ids))
+
+
+def delivered_items_ingest(*, source: Source, items: list[dict]) -> IngestResult:
+    """Mentions a webhook delivered for a source (their JSON form). A platform whose
+    deliveries carry only ids completes them first, with the source's credential; its
+    PlatformError reaches the caller, which retries the delivery or drops it."""
+    normalized = [normalized_from_dict(item) for item in items]
+    found = platform_of_kind(source.kind)
+    if found is not None:
+        normalized = found.connector_for(source.kind).complete(source, normalized)
+    return mention_ingest(brand=source.brand, platform=source.platform, source=source, items=normalized)

@@ -43,6 +43,12 @@ class Connector:
         fetch sends changed items again anyway (Facebook's overlapping re-read, feeds) need none."""
         return []
 
+    def complete(self, source, items: list[NormalizedMention]) -> list[NormalizedMention]:
+        """Webhook items as the worker stores them. A platform whose deliveries carry only ids
+        looks the rest up here, with the source's credential; items it can't complete for good
+        are left out. Raises a transient PlatformError to be retried."""
+        return items
+
 
 class Sender:
     """Publishes replies for one credential on one platform.
@@ -106,6 +112,7 @@ class Platform:
     def quota_setting(self) -> str:
         """The setting holding the platform's requests per 15 minutes ("" when unlimited)."""
         return quota_setting(self.settings)
+    badge_colour: str = ""  # "#rrggbb" of the platform's badge in lists (served by /platforms.css)
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))

@@ -1,13 +1,14 @@
 """The one list of platforms. Adding a platform is one new package under platforms/ that
 builds a `Platform`, plus one line here (and the migration its new choices need)."""
 
-from platforms import facebook, feeds, x
+from platforms import facebook, feeds, instagram, x
 from platforms.base import NOT_POLLED, Connector, Platform
 
 PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     x.PLATFORM,
     facebook.PLATFORM,
     feeds.PLATFORM,
+    instagram.PLATFORM,
 )}
 
 

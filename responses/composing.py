@@ -64,8 +64,9 @@ def canned_for(*, mention: Mention, agent) -> list[CannedChoice]:
     return sorted(choices, key=lambda c: (c.language != mention.language, c.label != mention.label, c.title.lower()))
 
 
-def one_private_reply_message() -> str:
-    return _("This comment already has a private reply: Facebook allows only one per comment.")
+def one_private_reply_message(*, mention: Mention) -> str:
+    return _("This comment already has a private reply: %(platform)s allows only one per comment.") % {
+        "platform": mention.get_platform_display()}
 
 
 def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
@@ -79,7 +80,7 @@ def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
         except PlatformError as error:
             reason = error.shown()
         if not reason and value == Visibility.PRIVATE and private_reply_taken(mention=mention):
-            reason = one_private_reply_message()
+            reason = one_private_reply_message(mention=mention)
         rule = length_rule(platform=mention.platform, visibility=value)
         choices.append({"value": value, "name": name, "blocked": reason, "limit": rule.limit,
                         "x_links": rule.counter is not len})

@@ -148,7 +148,7 @@ def response_create(*, mention: Mention, author, text: str, visibility: str, cli
     if any(same_text(text, other.text) for other in earlier):
         raise ResponseError(_("This reply to this mention is already queued or sent."))
     if visibility == Visibility.PRIVATE and private_reply_taken(mention=mention):
-        raise ResponseError(one_private_reply_message())
+        raise ResponseError(one_private_reply_message(mention=mention))
     response = Response.objects.create(mention=mention, author=author, text=text, visibility=visibility,
                                        channel=ResponseChannel.ECOUTE, status=ResponseStatus.QUEUED,
                                        client_key=client_key[:200])

@@ -20,7 +20,7 @@ def test_the_demo_gives_every_page_data(db, capsys):
     mentions = Mention.objects.filter(brand__slug="lumio")
     assert mentions.count() >= 300
     assert set(mentions.values_list("language", flat=True)) == {"fr", "en"}
-    assert set(mentions.values_list("platform", flat=True)) == {"twitter", "facebook", "blog"}
+    assert set(mentions.values_list("platform", flat=True)) == {"twitter", "facebook", "instagram", "blog"}
     oldest = mentions.order_by("posted_at").first().posted_at
     assert timezone.now() - timedelta(days=30, minutes=5) <= oldest <= timezone.now() - timedelta(days=20)
     assert Response.objects.filter(mention__brand__slug="lumio").count() >= 100

@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from accounts import roles
 from complaints.services import mention_status_set, mention_triage_prepare
-from listening.choices import Status
+from listening.choices import Platform, Status
 from responses.charts import bar_chart, line_chart
 from responses.models import CountedIn, MentionTiming
 from responses.reports import ReportFilters, report_build
@@ -103,7 +103,8 @@ def test_volume_by_label_and_platform(lumio):
     assert labels.rows[0] == ["2025-03-03", 1, 1, 0, 0, 2]
     assert labels.rows[5] == ["2025-03-08", 0, 0, 1, 0, 1]
     assert labels.total == ["Total", 3, 2, 1, 0, 6]
-    assert tables["volume_platform"].total == ["Total", 4, 1, 1, 0, 6]  # X, Facebook, blog, other
+    by_platform = {"twitter": 4, "facebook": 1, "blog": 1}  # one column per platform in the registry, then other
+    assert tables["volume_platform"].total == ["Total", *(by_platform.get(p, 0) for p in Platform.values), 6]
 
 
 def test_medians_and_90th_percentiles_by_day_and_for_the_week(lumio):
