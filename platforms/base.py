@@ -66,9 +66,16 @@ class Sender:
 class LengthRule:
     limit: int | None
     counter: object = len  # how the platform counts a text (X weighs links and wide characters)
+    # The composer's in-browser count: "" (characters, or X's weights when counter isn't len),
+    # "graphemes", "mastodon" (graphemes, links 23, @user@instance as @user).
+    counting: str = ""
+    limit_for: object = None  # mention -> limit, where it depends on where the reply goes (a Mastodon instance)
 
     def length(self, text: str) -> int:
         return self.counter(text)
+
+    def limit_of(self, mention) -> int | None:
+        return self.limit_for(mention) if self.limit_for is not None else self.limit
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ class SourceKind:
     constant: str  # the name listening.choices.SourceKind gives it
     label: object
     connector: type[Connector]
+    target_help: object = ""  # what the admin writes in the source's "watched" field
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ class Platform:
     lengths: dict = field(default_factory=dict)  # visibility -> LengthRule
     private_reply_window: timedelta | None = None
     one_private_reply: bool = False  # the platform accepts one private reply per item (Facebook)
+    color: str = ""  # the badge's colour (#rrggbb) on the queue and mention pages
+    own_account_help: object = ""  # how the brand's own accounts on this platform are written
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))

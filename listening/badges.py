@@ -1,0 +1,26 @@
+"""The platforms' badge colours as a stylesheet, from the registry: a new platform brings its
+colour in its package. A stylesheet (not inline styles) because the Content-Security-Policy
+allows styles from this site only."""
+
+import re
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from platforms.registry import PLATFORMS
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def badges_css() -> str:
+    return "\n".join(f".platform-{p.key} {{ color: {p.color}; }}" for p in PLATFORMS.values()
+                     if _COLOUR.match(p.color or "") and re.fullmatch(r"[a-z0-9_-]+", p.key)) + "\n"
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=3600)
+def platform_badges(request):
+    return HttpResponse(badges_css(), content_type="text/css; charset=utf-8")
