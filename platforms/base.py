@@ -67,9 +67,9 @@ class LengthRule:
     limit: int | None
     counter: object = len  # how the platform counts a text (X weighs links and wide characters)
     # The composer's in-browser count: "" (characters, or X's weights when counter isn't len),
-    # "graphemes", "mastodon" (graphemes, links 23, @user@instance as @user).
+    # "graphemes", "graphemes_links" (graphemes, links 23, @user@server as @user).
     counting: str = ""
-    limit_for: object = None  # mention -> limit, where it depends on where the reply goes (a Mastodon instance)
+    limit_for: object = None  # mention -> limit, where it depends on the brand's server
 
     def length(self, text: str) -> int:
         return self.counter(text)

@@ -1,14 +1,11 @@
-"""Counting a text the way Mastodon and Bluesky do: in graphemes (what a reader sees as one
-character: "é" written as e + accent, a flag, a family emoji joined by ZWJ each count 1)."""
+"""Counting a text in graphemes, as platforms that count what a reader sees do: "é" written as
+e + accent, a flag, a family emoji joined by ZWJ each count 1."""
 
-import re
 import unicodedata
 
 _ZWJ = "\u200d"
 _REGIONAL = range(0x1F1E6, 0x1F200)
 _EXTENDERS = range(0x1F3FB, 0x1F400)  # skin tones
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_ACCT = re.compile(r"(?<![\w/])@(\w+)@[\w.-]+\w")
 
 
 def _extends(char: str) -> bool:
@@ -39,9 +36,3 @@ def grapheme_count(text: str) -> int:
         previous = char
     return count
 
-
-def mastodon_length(text: str) -> int:
-    """Mastodon counts every link as 23 characters and a mention by its @user part only."""
-    links = _URL.findall(text)
-    rest = _ACCT.sub(lambda m: f"@{m.group(1)}", _URL.sub("", text))
-    return 23 * len(links) + grapheme_count(rest)

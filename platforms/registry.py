@@ -1,7 +1,7 @@
 """The one list of platforms. Adding a platform is one new package under platforms/ that
 builds a `Platform`, plus one line here (and the migration its new choices need)."""
 
-from platforms import facebook, feeds, mastodon, x
+from platforms import bluesky, facebook, feeds, mastodon, x
 from platforms.base import Connector, Platform
 from platforms.errors import PlatformError
 
@@ -10,6 +10,7 @@ PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     facebook.PLATFORM,
     feeds.PLATFORM,
     mastodon.PLATFORM,
+    bluesky.PLATFORM,
 )}
 
 

@@ -4,7 +4,6 @@ hashtags, public replies and private ones (visibility "direct") as the brand's a
 from django.utils.translation import gettext_lazy as _
 
 from platforms.base import PRIVATE, PUBLIC, LengthRule, Platform, SourceKind
-from platforms.lengths import mastodon_length
 from platforms.mastodon.api import (
     DEFAULT_MAX_CHARACTERS,
     HASHTAG_KIND,
@@ -17,6 +16,7 @@ from platforms.mastodon.api import (
     instance_url,
 )
 from platforms.mastodon.fetch import MastodonConnector
+from platforms.mastodon.rules import mastodon_length
 from platforms.mastodon.send import MastodonSender, author_acct
 
 
@@ -32,7 +32,7 @@ def reply_limit(mention) -> int:
     return limit - mastodon_length(f"@{acct} ") if acct else limit
 
 
-RULE = LengthRule(DEFAULT_MAX_CHARACTERS, mastodon_length, counting="mastodon", limit_for=reply_limit)
+RULE = LengthRule(DEFAULT_MAX_CHARACTERS, mastodon_length, counting="graphemes_links", limit_for=reply_limit)
 
 PLATFORM = Platform(
     key=KEY, constant="MASTODON", label=_("Mastodon"), color="#563acc",

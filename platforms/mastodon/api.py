@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from platforms.errors import PlatformError
 from platforms.http import TimeoutSession
@@ -31,7 +32,8 @@ def instance_url(value: str) -> str:
         value = f"https://{value}"
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname:
-        raise PlatformError(f"“{value}” is not a Mastodon instance address (https://… expected).", permanent=True)
+        raise PlatformError(_("“%(value)s” is not a Mastodon instance address (https://… expected).") % {"value": value},
+                            permanent=True)
     return f"https://{parts.netloc}"
 
 
@@ -44,8 +46,8 @@ class MastodonClient:
         name = credential.name if credential else "?"
         if not secrets.get(INSTANCE) or not secrets.get(TOKEN):
             raise PlatformError(
-                f"The credential “{name}” needs the Mastodon instance address and an access token of the "
-                "brand's account: an admin must add them.", permanent=True, needs_reauth=True)
+                _("The credential “%(name)s” needs the Mastodon instance address and an access token of the "
+                  "brand's account: an admin must add them.") % {"name": name}, permanent=True, needs_reauth=True)
         self.base = instance_url(secrets[INSTANCE])
         self.host = urlsplit(self.base).hostname
         self.credential_name = name
@@ -69,7 +71,7 @@ class MastodonClient:
         try:
             return answer.json()
         except ValueError as error:
-            raise PlatformError("Mastodon sent an answer Écoute could not read. Écoute will retry.",
+            raise PlatformError(_("Mastodon sent an answer Écoute could not read. Écoute will retry."),
                                 permanent=False) from error
 
     def me(self) -> dict:

@@ -10,6 +10,8 @@ import logging
 from datetime import datetime
 from urllib.parse import quote
 
+from django.utils.translation import gettext as _
+
 from core.text import html_to_text
 from platforms.base import Connector, FetchResult
 from platforms.errors import PlatformError
@@ -75,7 +77,8 @@ class MastodonConnector(Connector):
         if source.kind == HASHTAG_KIND:
             tag = source.target.strip().lstrip("#").strip()
             if not tag:
-                raise PlatformError("This Mastodon source watches no hashtag: write one in “watched”.", permanent=True)
+                raise PlatformError(_("This Mastodon source watches no hashtag: write one in “watched”."),
+                                    permanent=True)
             path, params = f"/api/v1/timelines/tag/{quote(tag, safe='')}", {}
         else:
             path, params = "/api/v1/notifications", {"types[]": "mention"}
@@ -85,12 +88,12 @@ class MastodonConnector(Connector):
         since = cursor.get("min_id", "")
         url, query = f"{client.base}{path}", {**params, "limit": PAGE_SIZE, **({"min_id": since} if since else {})}
         items, skipped, seen = [], [], []
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             answer = client.request("GET", url, params=query)
             try:
                 page = answer.json()
             except ValueError as error:
-                raise PlatformError("Mastodon sent an answer Écoute could not read. Écoute will retry.",
+                raise PlatformError(_("Mastodon sent an answer Écoute could not read. Écoute will retry."),
                                     permanent=False) from error
             if not isinstance(page, list) or not page:
                 break

@@ -8,7 +8,12 @@ from listening.choices import SourceState
 from listening.models import Credential, Mention, Source
 from listening.polling import source_poll
 from responses.models import Response, ResponseChannel
-from tests.factories import BrandFactory, CredentialFactory, MentionFactory, SourceFactory
+from tests.factories import (
+    BrandFactory,
+    CredentialFactory,
+    MentionFactory,
+    SourceFactory,
+)
 from tests.platforms.mastodon_fakes import (
     BRAND,
     INSTANCE,
@@ -202,3 +207,17 @@ def test_a_mention_already_stored_by_another_source_is_not_stored_twice(http, me
     MentionFactory(brand=mentions_source.brand, platform="mastodon", external_id="360")
     http.get(NOTIFICATIONS, json=[notification(560, status(360))])
     assert source_poll(source_id=mentions_source.pk).duplicates == 1
+
+
+def test_an_unreadable_page_is_tried_again_later(http, tag_source):
+    http.get(TAG, text="<html>Maintenance</html>")
+    source_poll(source_id=tag_source.pk)
+    source = Source.objects.get(pk=tag_source.pk)
+    assert source.state == SourceState.FAILING and "could not read" in source.last_error
+
+
+def test_a_hashtag_source_without_a_hashtag_says_so(http, db):
+    source = _source("mastodon_hashtag", " # ")
+    source_poll(source_id=source.pk)
+    source.refresh_from_db()
+    assert source.state == SourceState.PAUSED and "no hashtag" in source.last_error and http.call_count == 0

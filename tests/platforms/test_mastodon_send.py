@@ -141,7 +141,7 @@ def test_the_length_limit_is_the_instances_less_the_authors_name(http, mention, 
     context = composer_context(mention=mention, agent=agent)
     limits = {v["value"]: v["limit"] for v in context["visibilities"]}
     assert limits == {"public": 1000 - len("@lea "), "private": 1000 - len("@lea ")}
-    assert {v["counting"] for v in context["visibilities"]} == {"mastodon"}
+    assert {v["counting"] for v in context["visibilities"]} == {"graphemes_links"}
     composer_context(mention=mention, agent=agent)
     assert http.call_count == 1  # cached
     with pytest.raises(ResponseError, match="the limit is 995"):
