@@ -57,6 +57,12 @@ def normalize_post(post: dict, followers: dict[str, int]) -> NormalizedMention:
 
 
 class BlueskyConnector(Connector):
+    refreshes_engagement = True  # a stored post is never listed again: its counts are read with getPosts
+
+    def refresh(self, source, external_ids: list[str]) -> list[NormalizedMention]:
+        items, _skipped = self._posts(BlueskyClient(source.credential), list(external_ids))
+        return items
+
     def fetch(self, source, cursor: dict) -> FetchResult:
         client = BlueskyClient(source.credential)
         cursor = dict(cursor)

@@ -4,6 +4,7 @@ hashtags, public replies and private ones (visibility "direct") as the brand's a
 from django.utils.translation import gettext_lazy as _
 
 from platforms.base import PRIVATE, PUBLIC, LengthRule, Platform, SourceKind
+from platforms.errors import PlatformError
 from platforms.mastodon.api import (
     DEFAULT_MAX_CHARACTERS,
     HASHTAG_KIND,
@@ -26,7 +27,7 @@ def reply_limit(mention) -> int:
     instance = credential.secrets.get(INSTANCE) if credential else ""
     try:
         limit = instance_max_characters(instance_url(instance)) if instance else DEFAULT_MAX_CHARACTERS
-    except Exception:  # noqa: BLE001 - an address the admin must fix; the default keeps the composer usable
+    except PlatformError:  # an address the admin must fix; the default keeps the composer usable
         limit = DEFAULT_MAX_CHARACTERS
     acct = author_acct(mention)
     return limit - mastodon_length(f"@{acct} ") if acct else limit

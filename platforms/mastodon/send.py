@@ -11,7 +11,7 @@ import re
 from django.utils.translation import gettext as _
 
 from core.text import html_to_text
-from platforms.base import PRIVATE, Sender
+from platforms.base import PRIVATE, PUBLIC, Sender
 from platforms.errors import PlatformError
 from platforms.mastodon.api import MastodonClient
 from platforms.replies import same_text
@@ -41,6 +41,10 @@ class MastodonSender(Sender):
         self.client = MastodonClient(credential)
 
     def check(self, *, mention, visibility: str) -> None:
+        written_as = ((mention.raw or {}).get("status") or {}).get("visibility") if isinstance(mention.raw, dict) else None
+        if visibility == PUBLIC and written_as in ("direct", "private"):
+            raise PlatformError(_("This post was written to the brand privately on Mastodon: a public reply would "
+                                  "expose it. Answer privately."), permanent=True)
         if visibility == PRIVATE and not author_acct(mention):
             raise PlatformError(_("Mastodon does not say who wrote this post, so no private message can be sent."),
                                 permanent=True)

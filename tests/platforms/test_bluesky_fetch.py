@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone as dj_timezone
 
 from listening.choices import SourceState
 from listening.models import Credential, Mention, Source
@@ -210,3 +212,18 @@ def test_hostile_text_is_stored_faithfully(http, search):
     assert Mention.objects.get(external_id=rtl["uri"]).text == rtl["record"]["text"]  # plain text, shown escaped
     assert Mention.objects.get(external_id=big["uri"]).text == huge
     assert Mention.objects.get(external_id=nul["uri"]).text == "nul\ufffd Lumio"
+
+
+def test_engagement_of_open_mentions_is_read_again(http, notices, settings):
+    settings.ENGAGEMENT_REFRESH_PER_POLL = 20
+    first = post("3kaha", indexed=dj_timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000Z"))  # recent: still refreshed
+    fake = FakeBluesky(http, posts=[first])
+    fake.notifications_pages = [{"notifications": [notification(first)]}]
+    source_poll(source_id=notices.pk)  # stored; its counts are read at the next refresh
+    fake.posts[first["uri"]] = {**first, "likeCount": 120, "repostCount": 40}
+    cache.delete(f"engagement:{notices.pk}")
+    fake.notifications_pages = [{"notifications": []}]
+    result = source_poll(source_id=notices.pk)
+    assert result.engagement_updated == 1
+    m = Mention.objects.get()
+    assert (m.likes_count, m.reposts_count) == (120, 40)

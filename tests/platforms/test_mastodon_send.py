@@ -164,3 +164,14 @@ def test_hostile_reply_text_is_sent_as_written(http, mention):
     sender_for(mention).send(ResponseFactory(mention=mention, text=text))
     assert _posts(http)[0].json()["status"] == f"@lea@mamot.example {text}"
     assert len(fake.posted) == 1
+
+
+def test_a_post_written_privately_to_the_brand_is_answered_privately(http, mention, agent):
+    http.get(INSTANCE_V2, json=instance())
+    mention.raw = {"status": {"id": "302", "visibility": "direct"}}
+    mention.save()
+    choices = {v["value"]: v for v in composer_context(mention=mention, agent=agent)["visibilities"]}
+    assert "would expose it" in choices["public"]["blocked"] and not choices["private"]["blocked"]
+    assert composer_context(mention=mention, agent=agent)["default"] == "private"
+    with pytest.raises(ResponseError, match="would expose it"):
+        response_create(mention=mention, author=agent, text=TEXT, visibility=Visibility.PUBLIC)
