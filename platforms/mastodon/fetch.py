@@ -72,6 +72,25 @@ def normalize_status(status: dict, host: str) -> NormalizedMention:
 
 
 class MastodonConnector(Connector):
+    refreshes_engagement = True  # min_id polling never lists a stored status again
+
+    def refresh(self, source, external_ids: list[str]) -> list[NormalizedMention]:
+        """Current counts of stored statuses in one request (GET /api/v1/statuses?id[]=…, Mastodon 4.3+).
+        An older instance answers 404: counts then stay as first read."""
+        if not external_ids:
+            return []
+        client = MastodonClient(source.credential)
+        try:
+            found = client.json("GET", "/api/v1/statuses", params={"id[]": list(external_ids)[:40]})
+        except PlatformError as error:
+            if error.permanent and not error.needs_reauth:
+                return []
+            raise
+        items, skipped = [], []
+        for status in found if isinstance(found, list) else []:
+            self._take(status, client.host, items, skipped)
+        return items
+
     def fetch(self, source, cursor: dict) -> FetchResult:
         client = MastodonClient(source.credential)
         if source.kind == HASHTAG_KIND:

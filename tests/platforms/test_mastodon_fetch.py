@@ -3,6 +3,8 @@
 from datetime import datetime
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 
 from listening.choices import SourceState
 from listening.models import Credential, Mention, Source
@@ -221,3 +223,28 @@ def test_a_hashtag_source_without_a_hashtag_says_so(http, db):
     source_poll(source_id=source.pk)
     source.refresh_from_db()
     assert source.state == SourceState.PAUSED and "no hashtag" in source.last_error and http.call_count == 0
+
+
+def test_engagement_of_open_mentions_is_read_again(http, tag_source, settings):
+    settings.ENGAGEMENT_REFRESH_PER_POLL = 20
+    now = timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")  # recent: still refreshed
+    http.get(TAG, json=[status(370, created_at=now)])
+    http.get(f"{INSTANCE}/api/v1/statuses", json=[])
+    source_poll(source_id=tag_source.pk)
+    cache.delete(f"engagement:{tag_source.pk}")
+    http.get(TAG, json=[])
+    http.get(f"{INSTANCE}/api/v1/statuses", json=[status(370, created_at=now, favourites_count=75, reblogs_count=20)])
+    assert source_poll(source_id=tag_source.pk).engagement_updated == 1
+    assert (Mention.objects.get().likes_count, Mention.objects.get().reposts_count) == (75, 20)
+    assert http.request_history[-1].qs["id[]"] == ["370"]
+
+
+def test_an_instance_too_old_to_look_statuses_up_leaves_counts_alone(http, tag_source, settings):
+    settings.ENGAGEMENT_REFRESH_PER_POLL = 20
+    now = timezone.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    http.get(TAG, [{"json": [status(371, created_at=now)]}, {"json": []}])
+    http.get(f"{INSTANCE}/api/v1/statuses", status_code=404, json={"error": "Record not found"})
+    source_poll(source_id=tag_source.pk)
+    cache.delete(f"engagement:{tag_source.pk}")
+    result = source_poll(source_id=tag_source.pk)
+    assert result.errors == [] and Source.objects.get(pk=tag_source.pk).state == SourceState.HEALTHY
