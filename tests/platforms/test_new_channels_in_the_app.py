@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from listening.models import Mention
 from listening.polling import source_poll
-from tests.factories import AuthorFactory, BrandFactory, CredentialFactory, MentionFactory, SourceFactory
+from tests.factories import (
+    AuthorFactory,
+    BrandFactory,
+    CredentialFactory,
+    MentionFactory,
+    SourceFactory,
+)
 from tests.platforms.bluesky_fakes import FakeBluesky, author, notification, post
 from tests.platforms.mastodon_fakes import TAG, account, status
 
