@@ -78,6 +78,7 @@ class FakeInstance:
         http.post(STATUSES, json=self._post)
         http.get(re.compile(rf"{STATUSES}/\d+/context"), json=self._context)
         http.get(VERIFY, json=BRAND)
+        http.get(INSTANCE_V2, json=instance())
 
     def _post(self, request, context):
         key = request.headers.get("Idempotency-Key")

@@ -114,12 +114,14 @@ def test_a_timeout_before_the_instance_got_it_is_posted_on_retry(http, mention, 
 
 
 def test_a_deleted_status_fails_the_reply_in_plain_words(http, mention, agent, django_capture_on_commit_callbacks):
+    http.get(INSTANCE_V2, json=instance())
     http.post(STATUSES, status_code=404, json={"error": "Record not found"})
     response = _reply(mention, agent, django_capture_on_commit_callbacks)
     assert response.status == ResponseStatus.FAILED and "deleted" in response.error_message
 
 
 def test_a_revoked_token_fails_the_reply_and_blocks_the_next(http, mention, agent, django_capture_on_commit_callbacks):
+    http.get(INSTANCE_V2, json=instance())
     http.post(STATUSES, status_code=401, json={"error": "The access token was revoked"})
     response = _reply(mention, agent, django_capture_on_commit_callbacks)
     assert response.status == ResponseStatus.FAILED and "new access token" in response.error_message
