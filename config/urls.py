@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from listening.badges import platform_badges_css
+from listening.badges import platform_badges
 from listening.webhooks import platform_webhook
 
 
@@ -25,5 +25,5 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("webhooks/<str:platform_key>/", platform_webhook, name="platform-webhook"),
     path("favicon.ico", favicon),
-    path("platforms.css", platform_badges_css, name="platform-badges"),
+    path("platforms.css", platform_badges, name="platform-badges"),
 ]

@@ -1,6 +1,6 @@
-"""The platforms' badge colours as a stylesheet, built from the platform registry, so a new
-platform package colours its badges without touching Écoute's CSS (the Content-Security-
-Policy allows stylesheets from this site only, not inline styles)."""
+"""The platforms' badge colours as a stylesheet, from the registry: a new platform brings its
+colour in its package. A stylesheet (not inline styles) because the Content-Security-Policy
+allows styles from this site only."""
 
 import re
 
@@ -11,19 +11,18 @@ from django.views.decorators.http import require_GET
 
 from platforms.registry import PLATFORMS
 
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 
 def badges_css() -> str:
     """A platform's badge in lists and its series in report charts share its colour."""
-    return "".join(f".platform-{p.key} {{ color: {p.badge_colour}; }}\n"
-                   f".chart .series-{p.key} {{ fill: {p.badge_colour}; }} "
-                   f".legend .series-{p.key}::before {{ background: {p.badge_colour}; }}\n"
-                   for p in PLATFORMS.values() if _COLOUR.match(p.badge_colour or ""))
+    return "\n".join(f".platform-{p.key} {{ color: {p.color}; }} .chart .series-{p.key} {{ fill: {p.color}; }} "
+                     f".legend .series-{p.key}::before {{ background: {p.color}; }}" for p in PLATFORMS.values()
+                     if _COLOUR.match(p.color or "") and re.fullmatch(r"[a-z0-9_-]+", p.key)) + "\n"
 
 
-@require_GET
 @login_not_required
+@require_GET
 @cache_control(public=True, max_age=3600)
-def platform_badges_css(request):
+def platform_badges(request):
     return HttpResponse(badges_css(), content_type="text/css; charset=utf-8")

@@ -12,6 +12,10 @@ SourceKind = models.TextChoices(
     "SourceKind", [(k.constant, (k.value, k.label)) for p in PLATFORMS.values() for k in p.source_kinds]
     + [("FILE_IMPORT", ("file_import", _("File import (e-mail, call centre, other tools)")))])
 
+# The admin's help for "watched" and for the brand's own accounts, each platform's own words.
+TARGET_HELP = [k.target_help for p in PLATFORMS.values() for k in p.source_kinds if k.target_help]
+OWN_ACCOUNT_HELP = [p.own_account_help for p in PLATFORMS.values() if p.own_account_help]
+
 KIND_PLATFORM = {kind.value: p.key for p in PLATFORMS.values() for kind in p.source_kinds} | {
     SourceKind.FILE_IMPORT: Platform.OTHER}
 

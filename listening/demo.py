@@ -6,6 +6,7 @@ Authors, times, engagement and triage history come from a seeded random generato
 
 import json
 import random
+import zlib
 from datetime import time, timedelta
 from pathlib import Path
 
@@ -16,13 +17,24 @@ from django.utils import timezone
 
 from accounts import roles
 from complaints.classifier.lifecycle import active_pipeline, model_train
-from complaints.services import mention_assign, mention_label_correct, mention_status_set
+from complaints.services import (
+    mention_assign,
+    mention_label_correct,
+    mention_status_set,
+)
 from listening.choices import Platform, SourceKind, Status
 from listening.demo_crisis import demo_crisis_load
-from listening.models import Brand, Credential, Mention, Source
 from listening.ingestion import mention_ingest
+from listening.models import Brand, Credential, Mention, Source
 from platforms.normalized import NormalizedAuthor, NormalizedMention
-from responses.models import BusinessCalendar, CannedResponse, CountedIn, Shift, SLAPolicy, Visibility
+from responses.models import (
+    BusinessCalendar,
+    CannedResponse,
+    CountedIn,
+    Shift,
+    SLAPolicy,
+    Visibility,
+)
 from responses.services import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"
@@ -50,7 +62,6 @@ REPLIES = {
         "Hi {name}, there's a known outage in your area and our engineers are on it. We'll keep you posted.",
     ],
 }
-URL_PREFIX = {"twitter": "x.com/i/status", "facebook": "facebook.com", "instagram": "www.instagram.com/p"}
 REPLY_INDEX = {"complaint": (0, 3), "praise": (1,), "question": (2,), "other": (1,)}
 
 
@@ -71,7 +82,8 @@ def _brand():
     brand, _ = Brand.objects.get_or_create(
         slug="lumio",
         defaults={"name": "Lumio", "time_zone": "Europe/Paris",
-                  "own_accounts": "@LumioFR\n@LumioAssist\n@Lumio_EN\n104857600000001\n@lumio.fr"},
+                  "own_accounts": "@LumioFR\n@LumioAssist\n@Lumio_EN\n104857600000001\n@lumio.fr\n"
+                                  "@Lumio@mastodon.social\nlumio.bsky.social"},
     )
     x_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.TWITTER, name="@LumioFR API (demo)")
     fb_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.FACEBOOK, name="Page Lumio (demo)")
@@ -82,6 +94,13 @@ def _brand():
     fb_cred.save()
     ig_cred.set_secrets({"ig_access_token": "demo-token-not-real", "ig_app_secret": "demo-secret-not-real"})
     ig_cred.save()
+    masto_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.MASTODON,
+                                                     name="@Lumio@mastodon.social (demo)")
+    masto_cred.set_secrets({"mastodon_instance": "https://mastodon.social", "mastodon_access_token": "demo-token-not-real"})
+    masto_cred.save()
+    bsky_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.BLUESKY, name="lumio.bsky.social (demo)")
+    bsky_cred.set_secrets({"bluesky_handle": "lumio.bsky.social", "bluesky_app_password": "demo-not-real"})
+    bsky_cred.save()
     sources = {
         "twitter": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.X_SEARCH, target="Lumio OR @LumioFR OR #Lumio -is:retweet",
@@ -95,7 +114,17 @@ def _brand():
         "blog": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FEED, target="https://alerts.lumio.example/feeds/lumio.xml",
             defaults={"poll_every_minutes": 30, "keywords": "Lumio, LumiBox"})[0],
+        "mastodon": Source.objects.get_or_create(
+            brand=brand, kind=SourceKind.MASTODON_MENTIONS, target="@Lumio@mastodon.social",
+            defaults={"credential": masto_cred, "poll_every_minutes": 5})[0],
+        "bluesky": Source.objects.get_or_create(
+            brand=brand, kind=SourceKind.BLUESKY_MENTIONS, target="lumio.bsky.social",
+            defaults={"credential": bsky_cred, "poll_every_minutes": 5})[0],
     }
+    Source.objects.get_or_create(brand=brand, kind=SourceKind.MASTODON_HASHTAG, target="#lumio",
+                                 defaults={"credential": masto_cred, "poll_every_minutes": 10})
+    Source.objects.get_or_create(brand=brand, kind=SourceKind.BLUESKY_SEARCH, target="Lumio",
+                                 defaults={"credential": bsky_cred, "poll_every_minutes": 10})
     Source.objects.get_or_create(brand=brand, kind=SourceKind.X_MENTIONS, target="@LumioAssist",
                                  defaults={"credential": x_cred, "poll_every_minutes": 2})
     # Customer care answers 8:00–20:00 on weekdays and 9:00–13:00 on Saturdays: questions and
@@ -139,8 +168,30 @@ def _author(rng: random.Random, platform: str, lang: str) -> NormalizedAuthor:
     if platform == Platform.FACEBOOK:
         return NormalizedAuthor(external_id=f"demo-fb-{handle}", display_name=handle.replace("_", " ").replace(".", " ").title(),
                                 followers_count=0)
+    if platform == Platform.MASTODON:
+        return NormalizedAuthor(external_id=f"demo-masto-{handle}", handle=f"{handle}@mamot.example",
+                                display_name=handle.replace("_", " ").title(), followers_count=followers,
+                                profile_url=f"https://mamot.example/@{handle}")
+    if platform == Platform.BLUESKY:
+        bsky = handle.replace("_", "-").strip(".-") + ".bsky.social"
+        return NormalizedAuthor(external_id=f"did:plc:demo{zlib.crc32(bsky.encode()):010d}", handle=bsky,
+                                display_name=handle.replace("_", " ").title(), followers_count=followers,
+                                profile_url=f"https://bsky.app/profile/{bsky}")
     return NormalizedAuthor(external_id=f"demo-blog-{handle}", handle=handle, display_name=f"Blog de {handle}" if lang == "fr" else f"{handle}'s blog",
                             followers_count=followers * 5, profile_url=f"https://{handle}.blog.example")
+
+
+def _address(platform: str, index: int, author: NormalizedAuthor) -> tuple[str, str]:
+    """The demo mention's platform id and its link, as each platform writes them."""
+    external_id = f"demo-{platform}-{index:04d}"
+    if platform == Platform.MASTODON:
+        return external_id, f"https://mamot.example/@{author.handle.split('@')[0]}/{external_id}"
+    if platform == Platform.BLUESKY:
+        rkey = f"3demo{index:08d}"
+        return f"at://{author.external_id}/app.bsky.feed.post/{rkey}", f"https://bsky.app/profile/{author.handle}/post/{rkey}"
+    site = {Platform.TWITTER: "x.com/i/status", Platform.FACEBOOK: "facebook.com",
+            Platform.INSTAGRAM: "www.instagram.com/p"}.get(platform, "blog.example/post")
+    return external_id, f"https://{site}/{external_id}"
 
 
 def load_demo(*, stdout=None, seed: int = 7) -> dict:
@@ -161,15 +212,15 @@ def load_demo(*, stdout=None, seed: int = 7) -> dict:
         # Spread over 30 days, denser recently, with a handful in the last hours.
         hours_ago = rng.random() ** 2 * 30 * 24 if index % 9 else rng.random() * 5
         posted_at = now - timedelta(hours=hours_ago)
-        external_id = f"demo-{platform}-{index:04d}"
+        shares = int(rng.paretovariate(1.3)) - 1 if platform != "blog" else 0
+        author = _author(rng, platform, row["lang"])
+        external_id, url = _address(platform, index, author)
         conversation = ""
         if row.get("thread"):
             conversation = threads.setdefault(row["thread"], external_id)
-        shares = int(rng.paretovariate(1.3)) - 1 if platform != "blog" else 0
         item = NormalizedMention(
             external_id=external_id, text=row["text"], title=row.get("title", ""), posted_at=posted_at,
-            author=_author(rng, platform, row["lang"]), language=row["lang"],
-            url=f"https://{URL_PREFIX.get(platform, 'blog.example/post')}/{external_id}", raw=row.get("raw", {}),
+            author=author, language=row["lang"], url=url, raw=row.get("raw", {}),
             conversation_id=conversation, in_reply_to_id=conversation if conversation != external_id else "",
             reposts_count=shares, likes_count=shares * rng.randint(2, 8), replies_count=rng.randint(0, 6),
         )

@@ -3,11 +3,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_time_zone
 from listening.choices import (
-    KIND_PLATFORM, OPEN_STATUSES, EventKind, Label, Platform, SourceKind, SourceState, Status,
+    KIND_PLATFORM, OPEN_STATUSES, OWN_ACCOUNT_HELP, TARGET_HELP, EventKind, Label, Platform, SourceKind, SourceState,
+    Status,
 )
 from listening.crypto import decrypt_secrets, encrypt_secrets
 from core.text import web_url
@@ -23,10 +25,8 @@ class Brand(models.Model):
     )
     own_accounts = models.TextField(
         _("the brand's own accounts"), blank=True,
-        help_text=_(
-            "One per line: the X handles (@LumioFR) and Facebook Page ids the brand posts from. "
-            "Their posts and replies are recorded as responses, never queued as mentions."
-        ),
+        help_text=format_lazy("{} " * len(OWN_ACCOUNT_HELP) + "{}", *OWN_ACCOUNT_HELP, _(
+            "One per line. Their posts and replies are recorded as responses, never queued as mentions.")),
     )
     auto_assign_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="auto_assigned_brands",
@@ -100,10 +100,7 @@ class Source(models.Model):
     kind = models.CharField(_("what to watch"), max_length=20, choices=SourceKind.choices)
     target = models.CharField(
         _("watched"), max_length=500,
-        help_text=_(
-            "X search: a query such as “Lumio OR @LumioFR -is:retweet”. X mentions: the @handle. "
-            "Facebook: the Page id. Blog: the feed URL."
-        ),
+        help_text=format_lazy(" ".join(["{}"] * len(TARGET_HELP)), *TARGET_HELP),
     )
     credential = models.ForeignKey(
         Credential, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources",

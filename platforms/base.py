@@ -77,9 +77,16 @@ class Sender:
 class LengthRule:
     limit: int | None
     counter: object = len  # how the platform counts a text (X weighs links and wide characters)
+    # The composer's in-browser count: "" (characters, or X's weights when counter isn't len),
+    # "graphemes", "graphemes_links" (graphemes, links 23, @user@server as @user).
+    counting: str = ""
+    limit_for: object = None  # mention -> limit, where it depends on the brand's server
 
     def length(self, text: str) -> int:
         return self.counter(text)
+
+    def limit_of(self, mention) -> int | None:
+        return self.limit_for(mention) if self.limit_for is not None else self.limit
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class SourceKind:
     constant: str  # the name listening.choices.SourceKind gives it
     label: object
     connector: type[Connector]
+    target_help: object = ""  # what the admin writes in the source's "watched" field
 
 
 @dataclass(frozen=True)
@@ -112,7 +120,8 @@ class Platform:
     def quota_setting(self) -> str:
         """The setting holding the platform's requests per 15 minutes ("" when unlimited)."""
         return quota_setting(self.settings)
-    badge_colour: str = ""  # "#rrggbb" of the platform's badge in lists (served by /platforms.css)
+    color: str = ""  # the badge's colour (#rrggbb) on the queue and mention pages
+    own_account_help: object = ""  # how the brand's own accounts on this platform are written
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))

@@ -15,10 +15,11 @@ QUOTA_USED_UP = ErrorKind("quota_used_up", _(
 QUOTA_WINDOW_SECONDS = 15 * 60
 
 
-def quota_take(platform: str) -> None:
+def quota_take(platform: str, default: int | None = None) -> None:
     """Counts one request against the platform's shared 15-minute quota, or raises a
-    transient PlatformError saying when the window reopens."""
-    limit = settings.PLATFORM_QUOTAS.get(platform)
+    transient PlatformError saying when the window reopens. `default`: the platform's own
+    quota when settings.PLATFORM_QUOTAS doesn't set one."""
+    limit = settings.PLATFORM_QUOTAS.get(platform, default)
     if not limit:
         return
     window = int(time.time()) // QUOTA_WINDOW_SECONDS

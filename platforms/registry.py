@@ -1,7 +1,7 @@
 """The one list of platforms. Adding a platform is one new package under platforms/ that
 builds a `Platform`, plus one line here (and the migration its new choices need)."""
 
-from platforms import facebook, feeds, instagram, x
+from platforms import bluesky, facebook, feeds, instagram, mastodon, x
 from platforms.base import NOT_POLLED, Connector, Platform
 
 PLATFORMS: dict[str, Platform] = {p.key: p for p in (
@@ -9,6 +9,8 @@ PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     facebook.PLATFORM,
     feeds.PLATFORM,
     instagram.PLATFORM,
+    mastodon.PLATFORM,
+    bluesky.PLATFORM,
 )}
 
 

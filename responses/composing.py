@@ -24,9 +24,10 @@ def length_rule(*, platform: str, visibility: str) -> LengthRule:
 def length_problem(*, mention: Mention, text: str, visibility: str) -> str:
     """A plain sentence when the text is too long for where it goes, else ""."""
     rule = length_rule(platform=mention.platform, visibility=visibility)
-    if rule.limit and rule.length(text) > rule.limit:
+    limit = rule.limit_of(mention)
+    if limit and rule.length(text) > limit:
         return _("This reply is %(n)d characters long as %(platform)s counts them; the limit is %(limit)d.") % {
-            "n": rule.length(text), "platform": mention.get_platform_display(), "limit": rule.limit}
+            "n": rule.length(text), "platform": mention.get_platform_display(), "limit": limit}
     return ""
 
 
@@ -82,8 +83,8 @@ def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
         if not reason and value == Visibility.PRIVATE and private_reply_taken(mention=mention):
             reason = one_private_reply_message(mention=mention)
         rule = length_rule(platform=mention.platform, visibility=value)
-        choices.append({"value": value, "name": name, "blocked": reason, "limit": rule.limit,
-                        "x_links": rule.counter is not len})
+        choices.append({"value": value, "name": name, "blocked": reason, "limit": rule.limit_of(mention),
+                        "x_links": rule.counter is not len and not rule.counting, "counting": rule.counting})
     private = mention.exposes_personal_data
     default = next((c["value"] for c in choices if not c["blocked"] and (c["value"] == Visibility.PRIVATE) == private),
                    next((c["value"] for c in choices if not c["blocked"]), ""))

@@ -12,8 +12,10 @@ from platforms.facebook.settings import SETTINGS
 from platforms.facebook.webhook import FacebookWebhook
 
 PLATFORM = Platform(
-    key=KEY, constant="FACEBOOK", label=_("Facebook"),
-    source_kinds=(SourceKind(PAGE_KIND, "FACEBOOK_PAGE", _("Facebook: Page feed and comments"), FacebookPageConnector),),
+    key=KEY, constant="FACEBOOK", label=_("Facebook"), color="#1d4ed8",
+    source_kinds=(SourceKind(PAGE_KIND, "FACEBOOK_PAGE", _("Facebook: Page feed and comments"), FacebookPageConnector,
+                             _("Facebook: the Page id.")),),
+    own_account_help=_("Facebook: the ids of the brand's Pages."),
     credential_fields={
         "page_access_token": _("Facebook: Page access token"),
         "app_secret": _("Facebook: app secret (checks webhook signatures)"),

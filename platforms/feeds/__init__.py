@@ -8,8 +8,8 @@ from platforms.feeds.fetch import FEED_KIND, KEY, FeedConnector
 from platforms.feeds.settings import SETTINGS
 
 PLATFORM = Platform(
-    key=KEY, constant="BLOG", label=_("Blog / RSS"),
-    source_kinds=(SourceKind(FEED_KIND, "FEED", _("Blog: RSS or Atom feed"), FeedConnector),),
+    key=KEY, constant="BLOG", label=_("Blog / RSS"), color="#7a2e0e",
+    source_kinds=(SourceKind(FEED_KIND, "FEED", _("Blog: RSS or Atom feed"), FeedConnector, _("Blog: the feed URL.")),),
     no_reply_reason=_("Blog posts can't be answered from Écoute: reply on the blog itself, then record the "
                       "reply as handled elsewhere."),
     settings=SETTINGS,

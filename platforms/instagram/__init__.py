@@ -15,7 +15,9 @@ from platforms.instagram.webhook import InstagramWebhook
 PLATFORM = Platform(
     key=KEY, constant="INSTAGRAM", label=_("Instagram"),
     source_kinds=(SourceKind(ACCOUNT_KIND, "INSTAGRAM_ACCOUNT", _("Instagram: comments and mentions of an account"),
-                             InstagramConnector),),
+                             InstagramConnector,
+                             target_help=_("Instagram: the numeric id of the professional account (not its "
+                                           "@username).")),),
     credential_fields={
         "ig_access_token": _("Instagram: access token of the Page linked to the account"),
         "ig_app_secret": _("Instagram: app secret (checks webhook signatures)"),
@@ -26,5 +28,6 @@ PLATFORM = Platform(
     # Comments: 2,200 characters. Private replies are Instagram messages: 1,000.
     lengths={PUBLIC: LengthRule(2_200), PRIVATE: LengthRule(1_000)},
     private_reply_window=PRIVATE_REPLY_WINDOW, one_private_reply=True,
-    badge_colour="#b4236e",
+    color="#b4236e",
+    own_account_help=_("Instagram: the @username the brand posts from (@lumio.fr)."),
 )

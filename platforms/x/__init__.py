@@ -17,11 +17,14 @@ from platforms.x.send import XSender
 from platforms.x.settings import SETTINGS
 
 PLATFORM = Platform(
-    key=KEY, constant="TWITTER", label=_("X (Twitter)"),
+    key=KEY, constant="TWITTER", label=_("X (Twitter)"), color="#111111",
     source_kinds=(
-        SourceKind(SEARCH_KIND, "X_SEARCH", _("X: search query"), XConnector),
-        SourceKind(MENTIONS_KIND, "X_MENTIONS", _("X: mentions of an account"), XConnector),
+        SourceKind(SEARCH_KIND, "X_SEARCH", _("X: search query"), XConnector,
+                   _("X search: a query such as “Lumio OR @LumioFR -is:retweet”.")),
+        SourceKind(MENTIONS_KIND, "X_MENTIONS", _("X: mentions of an account"), XConnector,
+                   _("X mentions: the @handle.")),
     ),
+    own_account_help=_("X: the handles the brand posts from (@LumioFR)."),
     credential_fields={
         "bearer_token": _("X: bearer token (reading)"),
         "consumer_key": _("X: API key (sending replies)"),

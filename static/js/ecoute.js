@@ -189,11 +189,21 @@
     }
     return n;
   }
+  // Some platforms count graphemes; "graphemes_links" also counts links as 23 and @user@server as @user.
+  const segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+  function graphemes(text) { return segmenter ? Array.from(segmenter.segment(text)).length : Array.from(text).length; }
+  function graphemesLinksLength(text) {
+    const links = text.match(/https?:\/\/\S+/gi) || [];
+    const rest = text.replace(/https?:\/\/\S+/gi, "").replace(/(^|[^\w\/])@(\w+)@[\w.-]+\w/g, "$1@$2");
+    return links.length * X_LINK + graphemes(rest);
+  }
   function composerUpdate(form) {
     const text = form.querySelector("textarea[name=text]").value;
     const chosen = form.querySelector("input[name=visibility]:checked");
     const limit = chosen && chosen.dataset.limit ? Number(chosen.dataset.limit) : 0;
-    const length = chosen && chosen.dataset.xLinks ? xLength(text) : Array.from(text).length;
+    const counting = chosen ? chosen.dataset.counting : "";
+    const length = counting === "graphemes_links" ? graphemesLinksLength(text) : counting === "graphemes" ? graphemes(text)
+      : chosen && chosen.dataset.xLinks ? xLength(text) : Array.from(text).length;
     const count = form.querySelector("[data-count]");
     count.textContent = limit ? `${length} / ${limit}` : `${length}`;
     count.classList.toggle("over", Boolean(limit) && length > limit);

@@ -20,7 +20,10 @@ def test_the_demo_gives_every_page_data(db, capsys):
     mentions = Mention.objects.filter(brand__slug="lumio")
     assert mentions.count() >= 300
     assert set(mentions.values_list("language", flat=True)) == {"fr", "en"}
-    assert set(mentions.values_list("platform", flat=True)) == {"twitter", "facebook", "instagram", "blog"}
+    assert set(mentions.values_list("platform", flat=True)) == {
+        "twitter", "facebook", "instagram", "blog", "mastodon", "bluesky"}
+    bluesky = mentions.filter(platform="bluesky").first()
+    assert bluesky.external_id.startswith("at://did:plc:") and bluesky.url.startswith("https://bsky.app/profile/")
     oldest = mentions.order_by("posted_at").first().posted_at
     assert timezone.now() - timedelta(days=30, minutes=5) <= oldest <= timezone.now() - timedelta(days=20)
     assert Response.objects.filter(mention__brand__slug="lumio").count() >= 100
