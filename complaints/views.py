@@ -15,7 +15,7 @@ from complaints import presence, selectors, services
 from listening.choices import Label, Platform, Status
 from listening.models import Mention
 from responses.composing import composer_context
-from responses.selectors import mention_response_times, near_breach_percent_attach
+from sla.state import sla_state, sla_states_attach
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
@@ -70,7 +70,7 @@ def _queue_url(query) -> str:
 def queue(request):
     filters = _filters_from(request.GET)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
-    near_breach_percent_attach(mentions=mentions)
+    sla_states_attach(mentions=mentions)
     next_query = request.GET.copy()
     next_query["after"] = next_cursor
     since_query = request.GET.copy()
@@ -141,11 +141,13 @@ def bulk(request):
 def mention_detail(request, pk: int):
     mention = _get_mention_for_user(request, pk)
     presence.presence_touch(mention_id=mention.pk, user=request.user)
+    # One SLA state for the triage panel and the response-times panel.
+    mention.sla = sla_state(mention, events=list(mention.events.all()))
     return render(request, "complaints/mention.html", {
         "mention": mention, "statuses": Status.choices, "labels": Label.choices,
         "conversation": selectors.mention_conversation(mention=mention),
         "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
-        "response_times": mention_response_times(mention=mention),
+        "response_times": mention.sla,
         "composer": composer_context(mention=mention, agent=request.user,
                                      draft=request.session.pop(f"draft-{mention.pk}", "")),
     })

@@ -21,7 +21,8 @@ from listening.choices import Platform, SourceKind, Status
 from listening.models import Brand, Credential, Mention, Source
 from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.ingestion import mention_ingest
-from responses.models import BusinessCalendar, CannedResponse, CountedIn, Shift, SLAPolicy, Visibility
+from responses.models import CannedResponse, Visibility
+from sla.models import BusinessCalendar, CountedIn, Shift, SLAPolicy
 from responses.services import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"

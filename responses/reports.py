@@ -28,12 +28,12 @@ from django.utils.translation import gettext_lazy as _
 
 from listening.choices import OPEN_STATUSES, Label, Status
 from listening.models import Brand, Mention
-from responses import business_hours
 from responses import report_figures as figures
 from responses.report_days import Material, period_material
 from responses.report_figures import TimeFigures
-from responses.selectors import sla_policies_by_brand, sla_policy_for
 from responses.timing_sql import moment_before
+from sla import business_hours
+from sla.selectors import sla_policies_by_brand, sla_policy_for
 
 GROUPINGS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
 # Backlog ages, in hours of each brand's SLA clock (business hours where its policy says so).

@@ -86,10 +86,10 @@ class MentionFactory(factory.django.DjangoModelFactory):
     posted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
 
 
-# --- responses: SLA policies and business calendars (h_sla) ---
+# --- sla: SLA policies and business calendars ---
 from datetime import time as _time  # noqa: E402
 
-from responses.models import BusinessCalendar, Holiday, Shift, SLAPolicy  # noqa: E402
+from sla.models import BusinessCalendar, Holiday, Shift, SLAPolicy  # noqa: E402
 
 
 class SLAPolicyFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""Display helpers for triage pages: priority reasons, reach and SLA countdowns in words."""
+"""Display helpers for triage pages: priority reasons, reach, ages and the SLA state in words."""
 
 from django import template
 from django.utils import formats, timezone
@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from listening.choices import Label
+from sla.durations import duration_text
+from sla.state import sla_state
 
 register = template.Library()
 
@@ -38,7 +40,7 @@ def _reason_text(reason: dict) -> str:
             "n": compact(reason["n"]), "h": reason["hours"],
         }
     if code == "waiting":
-        return _("waiting %(d)s") % {"d": _duration(reason["hours"] * 3600)}
+        return _("waiting %(d)s") % {"d": duration_text(reason["hours"] * 60)}
     if code == "personal_data":
         kinds = ", ".join(str(PERSONAL_DATA_WORDS.get(k, k)) for k in reason.get("kinds", []))
         return _("personal data (%(kinds)s): answer in private") % {"kinds": kinds}
@@ -50,35 +52,17 @@ def reasons(priority_reasons) -> str:
     return " · ".join(text for text in (_reason_text(r) for r in priority_reasons or []) if text)
 
 
-def _duration(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
-    hours = minutes // 60
-    if hours < 48:
-        return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
-    return ngettext("%(n)d day", "%(n)d days", hours // 24) % {"n": hours // 24}
-
-
 @register.simple_tag
-def sla_state(mention) -> dict:
-    """{'text': 'due in 23 min' | 'breached 2 h ago' | 'answered', 'level': ok|near|breached|done}."""
-    if mention.first_response_at:
-        return {"text": _("answered"), "level": "done"}
-    if not mention.first_response_due_at or not mention.is_open:
-        return {"text": "", "level": "none"}
-    left = (mention.first_response_due_at - timezone.now()).total_seconds()
-    if left < 0:
-        return {"text": _("breached %(d)s ago") % {"d": _duration(left)}, "level": "breached"}
-    total = max((mention.first_response_due_at - mention.posted_at).total_seconds(), 1)
-    used_percent = 100 * (1 - left / total)
-    level = "near" if used_percent >= getattr(mention, "near_breach_percent", 80) else "ok"
-    return {"text": _("due in %(d)s") % {"d": _duration(left)}, "level": level}
+def sla_headline(mention):
+    """The first response's state in words and colour (sla.state): the one the view attached
+    to the mention for a whole page (sla_states_attach), else read for this mention."""
+    state = getattr(mention, "sla", None) or sla_state(mention)
+    return state.headline
 
 
 @register.filter
 def age(when) -> str:
-    return _duration((timezone.now() - when).total_seconds()) if when else ""
+    return duration_text((timezone.now() - when).total_seconds() / 60) if when else ""
 
 
 @register.filter

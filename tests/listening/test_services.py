@@ -6,7 +6,7 @@ from listening.choices import EventKind, Platform
 from listening.models import Author, Mention
 from listening.normalized import NormalizedAuthor, NormalizedMention
 from listening.ingestion import mention_ingest
-from responses.models import SLAPolicy
+from sla.models import SLAPolicy
 from tests.factories import BrandFactory, SourceFactory
 
 

@@ -65,7 +65,7 @@ def test_the_assignee_hears_of_a_near_breach(brand, camille, managers, mailoutbo
     assert _told() == [("camille", NotificationKind.NEAR_BREACH, SLATarget.FIRST_RESPONSE)]
     [mail] = mailoutbox
     assert mail.to == ["camille@example.com"] and mail.subject == "[Écoute] First response nearly due"
-    assert "Lumio" in mail.body and "Toujours pas de fibre" in mail.body and "50 min of 1 h 00 min used" in mail.body
+    assert "Lumio" in mail.body and "Toujours pas de fibre" in mail.body and "50 min of 1 h used" in mail.body
     assert "assigned to you" in mail.body
     assert Notification.objects.get().emailed_at is not None
 

@@ -29,10 +29,11 @@ from accounts import roles
 from complaints.services import mention_status_set, mention_triage_prepare
 from listening.choices import Status
 from responses.charts import bar_chart, line_chart
-from responses.models import CountedIn, MentionTiming
+from responses.models import MentionTiming
 from responses.reports import ReportFilters, report_build
 from responses.services import response_record_sent
 from responses.timing_sql import moment_before
+from sla.models import CountedIn
 from tests.factories import (
     BrandFactory, BusinessCalendarFactory, MentionFactory, ShiftFactory, SLAPolicyFactory, UserFactory,
 )
@@ -167,7 +168,7 @@ def test_percentiles_agree_with_postgres_percentile_cont(lumio):
 
 
 def test_moment_before_walks_back_business_hours(lumio):
-    from responses.selectors import sla_policies_by_label
+    from sla.selectors import sla_policies_by_label
 
     clock = sla_policies_by_label(brand_id=lumio[0].pk)[""].clock
     cut = moment_before(clock=clock, end=NOW, minutes=4 * 60)

@@ -11,11 +11,11 @@ from listening.choices import Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
 from listening.normalized import NormalizedAuthor, NormalizedMention
-from responses.business_hours import (
+from sla.business_hours import (
     BusinessCalendar, CalendarClock, CalendarError, Shift, business_add, business_minutes_between,
 )
-from responses.models import CountedIn
-from responses.selectors import sla_policies_by_label
+from sla.models import CountedIn
+from sla.selectors import sla_policies_by_label
 from tests.factories import BrandFactory, HolidayFactory, ShiftFactory, SLAPolicyFactory
 
 PARIS = ZoneInfo("Europe/Paris")
