@@ -36,15 +36,28 @@ def _reason_text(reason: dict) -> str:
     if code == "followers":
         return _("%(n)s followers") % {"n": compact(reason["n"])}
     if code == "reposts":
-        return ngettext("%(n)s repost in %(h)s h", "%(n)s reposts in %(h)s h", reason["n"]) % {
-            "n": compact(reason["n"]), "h": reason["hours"],
-        }
+        return _reposts_text(reason["n"], reason["hours"])
     if code == "waiting":
         return _("waiting %(d)s") % {"d": duration_text(reason["hours"] * 60)}
     if code == "personal_data":
         kinds = ", ".join(str(PERSONAL_DATA_WORDS.get(k, k)) for k in reason.get("kinds", []))
         return _("personal data (%(kinds)s): answer in private") % {"kinds": kinds}
     return ""
+
+
+# Up to a day, reposts read as a count in that time ("40 reposts in 3 h"); beyond, as a rate a
+# day ("1.2 reposts a day", not "19 reposts in 370 h").
+RATE_FROM_HOURS = 24
+
+
+def _reposts_text(n: int, hours: int) -> str:
+    if hours <= RATE_FROM_HOURS:
+        return ngettext("%(n)s repost in %(h)s h", "%(n)s reposts in %(h)s h", n) % {"n": compact(n), "h": hours}
+    per_day = n * 24 / hours
+    whole = per_day >= 10 or round(per_day, 1) == int(per_day)
+    rate = compact(round(per_day)) if whole else formats.number_format(round(per_day, 1), decimal_pos=1)
+    count = round(per_day) if whole else 2  # "1.2 reposts": a fraction reads plural
+    return ngettext("%(rate)s repost a day", "%(rate)s reposts a day", count) % {"rate": rate}
 
 
 @register.filter
