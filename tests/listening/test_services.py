@@ -3,9 +3,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from listening.choices import EventKind, Platform
+from listening.ingestion import mention_ingest
 from listening.models import Author, Mention
 from listening.normalized import NormalizedAuthor, NormalizedMention
-from listening.ingestion import mention_ingest
 from sla.models import SLAPolicy
 from tests.factories import BrandFactory, SourceFactory
 

@@ -148,7 +148,7 @@ def test_on_calendar_time_the_wait_for_the_customer_does_not_count(cm_client, pe
     mention_status_set(mention=mention, status=Status.WAITING, actor=people, at=paris(2026, 5, 2, 22, 50))
     clock(paris(2026, 5, 2, 23, 30))
     mention_status_set(mention=mention, status=Status.OPEN, actor=people, at=paris(2026, 5, 2, 23, 30))
-    clock(paris(2026, 5, 2, 23, 35))  # 55 minutes counted: nearly due, not breached 
+    clock(paris(2026, 5, 2, 23, 35))  # 55 minutes counted: nearly due, not breached
     assert seen_everywhere(cm_client, mention, paris(2026, 5, 2, 23, 35)) == expected("near")
     clock(paris(2026, 5, 2, 23, 45))
     assert seen_everywhere(cm_client, mention, paris(2026, 5, 2, 23, 45)) == expected("breached")

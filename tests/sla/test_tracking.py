@@ -8,8 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from complaints.services import mention_status_set
-from listening.choices import Status
-from listening.choices import Visibility
+from listening.choices import Status, Visibility
 from responses.services import response_record_sent
 from sla.models import CountedIn
 from sla.state import sla_state
