@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-ADMIN_APPS = ("listening", "complaints", "responses", "accounts", "django_celery_beat")
+ADMIN_APPS = ("listening", "sla", "complaints", "responses", "accounts", "django_celery_beat")
 
 
 def admin_role_permissions_sync(sender, using="default", **kwargs):

@@ -27,7 +27,8 @@ from complaints.priority import compute_priority
 from listening.choices import OPEN_STATUSES, EventKind, Label, Platform, SourceKind, Status
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.pgcopy import copy_rows, formatters_for
-from responses.models import Response, SLAPolicy
+from responses.models import Response
+from sla.models import SLAPolicy
 
 BRANDS = [("bench-queue-lumio", "Bench Lumio", 5), ("bench-queue-rail", "Bench Rail", 3),
           ("bench-queue-shop", "Bench Shop", 2)]

@@ -196,7 +196,7 @@ def mention_for_page(*, pk: int) -> Mention:
 @dataclass
 class Conversation:
     thread: list[Mention]  # the same conversation on the platform, oldest first
-    earlier: list[Mention]  # the author's other mentions of the brand, newest first
+    earlier: list[Mention]  # the author's mentions of the brand posted before this one, newest first
 
 
 def mention_conversation(*, mention: Mention, limit: int = 20) -> Conversation:
@@ -211,5 +211,6 @@ def mention_conversation(*, mention: Mention, limit: int = 20) -> Conversation:
     earlier: list[Mention] = []
     if mention.author_id:
         seen = {m.pk for m in thread}
-        earlier = [m for m in related.filter(author_id=mention.author_id).order_by("-posted_at")[:limit] if m.pk not in seen]
+        earlier = [m for m in related.filter(author_id=mention.author_id, posted_at__lt=mention.posted_at)
+                   .order_by("-posted_at")[:limit] if m.pk not in seen]
     return Conversation(thread=thread, earlier=earlier)

@@ -14,6 +14,8 @@ from listening.choices import EventKind, Label, Status
 from listening.models import Mention
 from listening.services import mention_event_add
 from responses.timing import mention_timing_refresh
+from sla.selectors import sla_policies_by_label
+from sla.services import mention_sla_refresh
 
 
 class TriageError(ValueError):
@@ -28,10 +30,12 @@ def mention_priority_refresh(*, mention: Mention, now=None, save: bool = True) -
 
 
 def mention_triage_prepare(*, mention: Mention) -> Mention:
-    """Personal data, SLA due time and priority, for one mention already stored."""
-    from responses.selectors import sla_policies_by_label
-
-    triage_fields_apply(mention=mention, policies=sla_policies_by_label(brand_id=mention.brand_id), now=timezone.now())
+    """Personal data, SLA due time and priority, for one mention already stored (its due time
+    from its whole history: it may have waited for the customer already)."""
+    now = timezone.now()
+    policies = sla_policies_by_label(brand_id=mention.brand_id)
+    triage_fields_apply(mention=mention, policies=policies, now=now)
+    mention_sla_refresh(mention=mention, at=now, policies=policies, save=False)
     mention.save(update_fields=[
         "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons",
     ])
@@ -66,6 +70,7 @@ def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
     mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
     mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data={"from": previous, "to": label})
     mention_priority_refresh(mention=mention)
+    mention_sla_refresh(mention=mention)  # the new label may have another policy
     transaction.on_commit(_retrain_if_enough_corrections)
     return mention
 
@@ -234,5 +239,6 @@ def mention_status_set(*, mention: Mention, status: str, actor, at=None) -> Ment
         mention=mention, kind=EventKind.STATUS_CHANGED, actor=actor, at=at, data={"from": previous, "to": status},
     )
     mention_priority_refresh(mention=mention)
+    mention_sla_refresh(mention=mention)  # the clock pauses while the customer is awaited
     mention_timing_refresh(mention=mention)  # the report's stored times
     return mention

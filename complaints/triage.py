@@ -1,29 +1,18 @@
 """Triage fields of a mention, computed in memory so ingestion can set them on many
 mentions before a single insert: personal data, SLA due time, priority."""
 
-from datetime import timedelta
-
 from complaints.personal_data import personal_data_kinds
 from complaints.priority import compute_priority
-
-
-def sla_due_at(*, policies: dict, label: str, posted_at):
-    """policies: the brand's SLA policies by label ("" = the catch-all), as loaded by
-    responses.selectors.sla_policies_by_label: each carries its clock (calendar time or the
-    brand's business hours), loaded once for the whole batch."""
-    policy = policies.get(label) or policies.get("")
-    if not policy:
-        return None
-    clock = getattr(policy, "clock", None)
-    if clock is None:  # a policy-like object without a clock counts in calendar time
-        return posted_at + timedelta(minutes=policy.first_response_minutes)
-    return clock.add(start=posted_at, minutes=policy.first_response_minutes)
+from sla.state import first_response_due_at
 
 
 def triage_fields_apply(*, mention, policies: dict, now, followers: int | None = None) -> None:
+    """policies: the brand's SLA policies by label, with their clocks (sla.selectors), loaded
+    once for the whole batch."""
     kinds = personal_data_kinds(f"{mention.title}\n{mention.text}")
     mention.exposes_personal_data, mention.personal_data_kinds = bool(kinds), kinds
-    mention.first_response_due_at = sla_due_at(policies=policies, label=mention.label, posted_at=mention.posted_at)
+    mention.first_response_due_at = first_response_due_at(policies=policies, label=mention.label,
+                                                          posted_at=mention.posted_at)
     priority_apply(mention=mention, now=now, followers=followers)
 
 

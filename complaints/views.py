@@ -16,7 +16,7 @@ from complaints import presence, selectors, services
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
 from responses.composing import composer_context
-from responses.selectors import mention_response_times, near_breach_percent_attach
+from sla.state import sla_state, sla_states_attach
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
@@ -48,7 +48,7 @@ def _queue_url(query) -> str:
 def queue(request):
     filters = selectors.queue_filters_from(request.GET)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
-    near_breach_percent_attach(mentions=mentions)
+    sla_states_attach(mentions=mentions)
     next_query = request.GET.copy()
     next_query["after"] = next_cursor
     since_query = request.GET.copy()
@@ -144,11 +144,13 @@ def bulk(request):
 def mention_detail(request, pk: int):
     mention = _get_mention_for_user(request, pk)
     presence.presence_touch(mention_id=mention.pk, user=request.user)
+    # One SLA state for the triage panel and the response-times panel.
+    mention.sla = sla_state(mention, events=list(mention.events.all()))
     return render(request, "complaints/mention.html", {
         "mention": mention, "statuses": Status.choices, "labels": Label.choices,
         "conversation": selectors.mention_conversation(mention=mention),
         "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
-        "response_times": mention_response_times(mention=mention),
+        "response_times": mention.sla,
         "composer": composer_context(mention=mention, agent=request.user,
                                      draft=request.session.pop(f"draft-{mention.pk}", "")),
         "undo": request.session.pop("undo", None),
@@ -179,7 +181,7 @@ def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse
     mention = selectors.mention_for_page(pk=pk)
     row = ""
     if mention.status in [s.value for s in OPEN_STATUSES]:
-        near_breach_percent_attach(mentions=[mention])
+        sla_states_attach(mentions=[mention])
         row = render_to_string("complaints/partials/queue_row.html", {
             "mention": mention, "user": request.user,
             "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "listening",
+    "sla",
     "complaints",
     "responses",
     "integrations",
@@ -170,6 +171,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 SITE_URL = env_str("SITE_URL", "").rstrip("/")
 USE_I18N = True
 USE_TZ = True
+# Dates with the month in words in every language (config/formats): "6 Dec 2026", "6 déc. 2026".
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files, served by whitenoise in production.
 STATIC_URL = "static/"

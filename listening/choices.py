@@ -27,6 +27,13 @@ class SourceState(models.TextChoices):
     PAUSED = "paused", _("Paused")
 
 
+class Visibility(models.TextChoices):
+    """Where a reply is posted; a REPLIED event of the log records it."""
+
+    PUBLIC = "public", _("Public reply")
+    PRIVATE = "private", _("Private message")
+
+
 class Label(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     QUESTION = "question", _("Question")

@@ -27,14 +27,8 @@ from listening.demo_crisis import demo_crisis_load
 from listening.ingestion import mention_ingest
 from listening.models import Brand, Credential, Mention, Source
 from platforms.normalized import NormalizedAuthor, NormalizedMention
-from responses.models import (
-    BusinessCalendar,
-    CannedResponse,
-    CountedIn,
-    Shift,
-    SLAPolicy,
-    Visibility,
-)
+from responses.models import CannedResponse, Visibility
+from sla.models import BusinessCalendar, CountedIn, Shift, SLAPolicy
 from responses.services import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"

@@ -210,7 +210,7 @@ def mention_ingest(
     """flushed_by_next_commit: the caller commits synchronously right after (a poll saving its
     cursor). That commit flushes this transaction's WAL too, so this one need not wait for
     the disk: if the database crashed in between, the cursor would not have moved either."""
-    from responses.selectors import sla_policies_by_label
+    from sla.selectors import sla_policies_by_label
 
     result = IngestResult(fetched=len(items))
     candidates, own = _sort_out(items, brand.own_account_ids(), result, source or brand)

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from responses.models import BusinessCalendar, CannedResponse, Holiday, Notification, Response, Shift, SLAPolicy
+from responses.models import CannedResponse, Notification, Response
+from sla.models import BusinessCalendar, Holiday, Shift, SLAPolicy
 
 
 @admin.register(CannedResponse)

@@ -30,8 +30,10 @@ from core import events
 from listening.choices import OPEN_STATUSES
 from listening.models import Mention
 from responses.models import Notification, NotificationKind, SLATarget
-from responses.selectors import mentions_with_events, sla_policies_by_brand, sla_policy_for
-from responses.tracking import duration_text, response_times
+from responses.selectors import mentions_with_events
+from sla.durations import duration_text
+from sla.selectors import sla_policies_by_brand
+from sla.state import sla_state
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +60,7 @@ def sla_alerts_send(*, now=None) -> AlertRun:
         for start in range(0, len(ids), CHUNK):
             for mention in mentions_with_events(mention_ids=ids[start:start + CHUNK]):
                 run.checked += 1
-                policy = sla_policy_for(policies=policies, label=mention.label)
-                times = response_times(mention=mention, events=list(mention.events.all()), policy=policy, now=now)
+                times = sla_state(mention, at=now, events=list(mention.events.all()), policies=policies)
                 for timing in times.timings:
                     if timing.state not in ("near", "breached"):
                         continue

@@ -29,7 +29,8 @@ from django.utils import timezone
 from accounts import roles
 from listening.models import Brand, Mention
 from listening.pgcopy import copy_rows, formatters_for
-from responses.models import BusinessCalendar, CountedIn, MentionTiming, ReportDay, Shift, SLAPolicy
+from responses.models import MentionTiming, ReportDay
+from sla.models import BusinessCalendar, CountedIn, Shift, SLAPolicy
 
 BRANDS = (("bench-report-a", "Bench reports A", True), ("bench-report-b", "Bench reports B", False),
           ("bench-report-c", "Bench reports C", False))

@@ -12,6 +12,7 @@ labels ("1 Dec", the year under the first and at each new year) spaced so that t
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 from django.utils.formats import date_format, get_format
@@ -19,6 +20,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+from sla.durations import duration_text
 
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 24, 40
@@ -186,6 +189,22 @@ CHARTS = {
 }
 
 
+# Columns holding durations, and the minutes in one unit of their numbers: the page writes them
+# as people read them ("6 h 50 min"); the CSV and the charts keep the numbers.
+DURATIONS = {"first_response": (1, (2, 3)), "resolution": (60, (2, 3)), "agents": (1, (2,))}
+
+
+def _page_cells(key: str, cells: list) -> list:
+    scale, columns = DURATIONS.get(key, (None, ()))
+    return [cells[0], *(duration_text(value * scale) if i in columns and value is not None else cell_text(value)
+                        for i, value in enumerate(cells[1:], start=1))]
+
+
+def _page_header(key: str, index: int, header: str) -> str:
+    """"Median (minutes)" reads "Median" above cells that say "6 h 50 min"."""
+    return re.sub(r"\s*\([^)]*\)$", "", header) if index in DURATIONS.get(key, (None, ()))[1] else header
+
+
 def report_blocks(report) -> list[dict]:
     """For each table of the report: its chart (if it has one), the chart's legend, the table
     as read (newest period first)."""
@@ -193,8 +212,9 @@ def report_blocks(report) -> list[dict]:
     for key, table in report.tables.items():
         reading = table.reading_rows()
         block = {"table": table, "chart": None, "legend": [],
-                 "rows": [[row[0], *map(cell_text, row[1:])] for row in reading],
-                 "total": [table.total[0], *map(cell_text, table.total[1:])] if table.total else None}
+                 "headers": [_page_header(key, i, header) for i, header in enumerate(table.headers)],
+                 "rows": [_page_cells(key, row) for row in reading],
+                 "total": _page_cells(key, table.total) if table.total else None}
         if key in CHARTS:
             kind, columns, top = CHARTS[key]
             indexes = list(range(len(table.headers)))[columns] if isinstance(columns, slice) else list(columns)

@@ -28,12 +28,12 @@ from django.utils.translation import gettext_lazy as _
 
 from listening.choices import OPEN_STATUSES, Label, Status
 from listening.models import Brand, Mention
-from responses import business_hours
 from responses import report_figures as figures
 from responses.report_days import Material, period_material
 from responses.report_figures import TimeFigures
-from responses.selectors import sla_policies_by_brand, sla_policy_for
 from responses.timing_sql import moment_before
+from sla import business_hours
+from sla.selectors import sla_policies_by_brand, sla_policy_for
 
 GROUPINGS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
 # Backlog ages, in hours of each brand's SLA clock (business hours where its policy says so).
@@ -148,9 +148,13 @@ def _open_overdue(*, filters: ReportFilters, now: datetime, clocks: list) -> dic
                          posted_at__lt=moment_before(clock=clock, end=now, minutes=policy.resolution_minutes))
                        for brand_id, labels, clock, policy in clocks
                        if policy is not None and policy.resolution_minutes]
-    rows = (mentions_in_period(filters=filters).filter(status__in=RUNNING).annotate(bucket=_bucket(filters)).values("bucket")
+    # The first response's due time is sla.state's, stored (sla.services): past it, the mention is
+    # breached on every screen, waiting for the customer or not.
+    rows = (mentions_in_period(filters=filters).filter(status__in=[s.value for s in OPEN_STATUSES])
+            .annotate(bucket=_bucket(filters)).values("bucket")
             .annotate(first=Count("pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lt=now)),
-                      resolution=Count("pk", filter=reduce(or_, late_resolution, Q(pk__isnull=True))))
+                      resolution=Count("pk", filter=Q(status__in=RUNNING) & reduce(or_, late_resolution,
+                                                                                   Q(pk__isnull=True))))
             .order_by())
     return {_day(row["bucket"], filters): (row["first"], row["resolution"]) for row in rows
             if row["first"] or row["resolution"]}

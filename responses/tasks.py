@@ -13,9 +13,12 @@ def send_sla_alerts() -> dict:
 
 @shared_task
 def recount_response_times(brand_id: int) -> int:
-    """After an SLA policy or business calendar of the brand changed (admin)."""
+    """After an SLA policy or business calendar of the brand changed (admin): the open
+    mentions' due times, then the stored response times."""
     from responses.timing import timings_backfill
+    from sla.services import mentions_sla_refresh
 
+    mentions_sla_refresh(brand_id=brand_id)
     return timings_backfill(brand_ids=[brand_id])
 
 

@@ -4,7 +4,7 @@ The report aggregates these rows in SQL; computing business hours there for a mi
 would be far too slow, so the arithmetic is done here, once, when a time becomes known: a reply
 is recorded or the status changes (responses.services._reply_recorded and
 complaints.services.mention_status_set call mention_timing_refresh). The numbers are those of
-the mention page: responses.tracking.response_times with the brand's SLA policy and clock.
+the mention page: sla.state.sla_state with the brand's SLA policy and clock.
 `manage.py timings_backfill` fills them for mentions stored before, or after a policy change.
 """
 
@@ -13,19 +13,22 @@ from django.utils import timezone
 
 from listening.choices import EventKind
 from listening.models import Mention
-from responses import business_hours
-from responses.models import CountedIn, MentionTiming
-from responses.selectors import mentions_with_events, sla_policies_by_brand, sla_policy_for
-from responses.tracking import response_times
+from responses.models import MentionTiming
+from responses.selectors import mentions_with_events
+from sla import business_hours
+from sla.models import CountedIn
+from sla.selectors import sla_policies_by_brand, sla_policy_for
+from sla.state import sla_state
 
 BATCH = 500
 # What the report counts as an outcome: a met or missed target. Other states have none yet.
 _MET = {"met": True, "missed": False}
 
 
-def _timing_row(*, mention: Mention, events: list, policy, now) -> MentionTiming | None:
+def _timing_row(*, mention: Mention, events: list, policies: dict, now) -> MentionTiming | None:
     """None when nothing is known yet: no reply, not resolved."""
-    times = response_times(mention=mention, events=events, policy=policy, now=now)
+    times = sla_state(mention, at=now, events=events, policies=policies)
+    policy = sla_policy_for(policies=policies, label=mention.label)
     first, resolution = times.first_response, times.resolution
     if first.end_at is None and resolution.end_at is None and mention.assignee_id is None:
         return None
@@ -65,8 +68,8 @@ def mention_timings_refresh(*, mention_ids: list[int], now=None) -> dict[int, Me
     policies_by_brand = sla_policies_by_brand(brand_ids={m.brand_id for m in mentions})
     rows, forget = {}, []
     for mention in mentions:
-        policy = sla_policy_for(policies=policies_by_brand.get(mention.brand_id, {}), label=mention.label)
-        row = _timing_row(mention=mention, events=list(mention.events.all()), policy=policy, now=now)
+        row = _timing_row(mention=mention, events=list(mention.events.all()),
+                          policies=policies_by_brand.get(mention.brand_id, {}), now=now)
         if row is None:
             forget.append(mention.pk)
         else:

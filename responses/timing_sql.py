@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from responses import business_hours
+from sla import business_hours
 
 
 def moment_before(*, clock, end: datetime, minutes: float) -> datetime:

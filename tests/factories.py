@@ -11,6 +11,16 @@ from listening.choices import Platform, SourceKind
 from listening.models import Author, Brand, Mention, Source
 
 _ROLES = importlib.import_module("accounts.migrations.0002_roles")
+# Models that changed app after the roles migration (their permissions moved with them).
+_MOVED = {("responses", model): "sla" for model in ("slapolicy", "businesscalendar", "shift", "holiday")}
+
+
+def _permission(code: str):
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = code.split(".")
+    app_label = _MOVED.get((app_label, codename.split("_", 1)[1]), app_label)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
 def _role_group(name: str) -> Group:
@@ -19,11 +29,13 @@ def _role_group(name: str) -> Group:
     put back with the same permissions."""
     from django.contrib.auth.models import Permission
 
+    from accounts.apps import ADMIN_APPS
+
     group, created = Group.objects.get_or_create(name=name)
     if created:
         codes = {"Community manager": _ROLES.COMMUNITY_MANAGER_PERMS, "Manager": _ROLES.MANAGER_PERMS}.get(name)
-        perms = Permission.objects.filter(content_type__app_label__in=_ROLES.ADMIN_APPS) if codes is None else [
-            Permission.objects.get(content_type__app_label=c.split(".")[0], codename=c.split(".")[1]) for c in codes]
+        perms = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS) if codes is None else [
+            _permission(c) for c in codes]
         group.permissions.set(perms)
     return group
 
@@ -93,10 +105,10 @@ class MentionFactory(factory.django.DjangoModelFactory):
     posted_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
 
 
-# --- responses: SLA policies and business calendars (h_sla) ---
+# --- sla: SLA policies and business calendars ---
 from datetime import time as _time  # noqa: E402
 
-from responses.models import BusinessCalendar, Holiday, Shift, SLAPolicy  # noqa: E402
+from sla.models import BusinessCalendar, Holiday, Shift, SLAPolicy  # noqa: E402
 
 
 class SLAPolicyFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""Display helpers for triage pages: priority reasons, reach and SLA countdowns in words."""
+"""Display helpers for triage pages: priority reasons, reach, ages and the SLA state in words."""
 
 from django import template
 from django.utils import formats, timezone
@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from listening.choices import Label
+from sla.durations import duration_text
+from sla.state import sla_state
 
 register = template.Library()
 
@@ -34,15 +36,28 @@ def _reason_text(reason: dict) -> str:
     if code == "followers":
         return _("%(n)s followers") % {"n": compact(reason["n"])}
     if code == "reposts":
-        return ngettext("%(n)s repost in %(h)s h", "%(n)s reposts in %(h)s h", reason["n"]) % {
-            "n": compact(reason["n"]), "h": reason["hours"],
-        }
+        return _reposts_text(reason["n"], reason["hours"])
     if code == "waiting":
-        return _("waiting %(d)s") % {"d": _duration(reason["hours"] * 3600)}
+        return _("waiting %(d)s") % {"d": duration_text(reason["hours"] * 60)}
     if code == "personal_data":
         kinds = ", ".join(str(PERSONAL_DATA_WORDS.get(k, k)) for k in reason.get("kinds", []))
         return _("personal data (%(kinds)s): answer in private") % {"kinds": kinds}
     return ""
+
+
+# Up to a day, reposts read as a count in that time ("40 reposts in 3 h"); beyond, as a rate a
+# day ("1.2 reposts a day", not "19 reposts in 370 h").
+RATE_FROM_HOURS = 24
+
+
+def _reposts_text(n: int, hours: int) -> str:
+    if hours <= RATE_FROM_HOURS:
+        return ngettext("%(n)s repost in %(h)s h", "%(n)s reposts in %(h)s h", n) % {"n": compact(n), "h": hours}
+    per_day = n * 24 / hours
+    whole = per_day >= 10 or round(per_day, 1) == int(per_day)
+    rate = compact(round(per_day)) if whole else formats.number_format(round(per_day, 1), decimal_pos=1)
+    count = round(per_day) if whole else 2  # "1.2 reposts": a fraction reads plural
+    return ngettext("%(rate)s repost a day", "%(rate)s reposts a day", count) % {"rate": rate}
 
 
 @register.filter
@@ -50,35 +65,17 @@ def reasons(priority_reasons) -> str:
     return " · ".join(text for text in (_reason_text(r) for r in priority_reasons or []) if text)
 
 
-def _duration(seconds: float) -> str:
-    minutes = int(abs(seconds) // 60)
-    if minutes < 60:
-        return ngettext("%(n)d min", "%(n)d min", minutes) % {"n": minutes}
-    hours = minutes // 60
-    if hours < 48:
-        return ngettext("%(n)d h", "%(n)d h", hours) % {"n": hours}
-    return ngettext("%(n)d day", "%(n)d days", hours // 24) % {"n": hours // 24}
-
-
 @register.simple_tag
-def sla_state(mention) -> dict:
-    """{'text': 'due in 23 min' | 'breached 2 h ago' | 'answered', 'level': ok|near|breached|done}."""
-    if mention.first_response_at:
-        return {"text": _("answered"), "level": "done"}
-    if not mention.first_response_due_at or not mention.is_open:
-        return {"text": "", "level": "none"}
-    left = (mention.first_response_due_at - timezone.now()).total_seconds()
-    if left < 0:
-        return {"text": _("breached %(d)s ago") % {"d": _duration(left)}, "level": "breached"}
-    total = max((mention.first_response_due_at - mention.posted_at).total_seconds(), 1)
-    used_percent = 100 * (1 - left / total)
-    level = "near" if used_percent >= getattr(mention, "near_breach_percent", 80) else "ok"
-    return {"text": _("due in %(d)s") % {"d": _duration(left)}, "level": level}
+def sla_headline(mention):
+    """The first response's state in words and colour (sla.state): the one the view attached
+    to the mention for a whole page (sla_states_attach), else read for this mention."""
+    state = getattr(mention, "sla", None) or sla_state(mention)
+    return state.headline
 
 
 @register.filter
 def age(when) -> str:
-    return _duration((timezone.now() - when).total_seconds()) if when else ""
+    return duration_text((timezone.now() - when).total_seconds() / 60) if when else ""
 
 
 @register.filter

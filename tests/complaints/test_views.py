@@ -72,12 +72,15 @@ def test_an_unknown_status_is_refused_with_a_message(cm_client):
 
 
 def test_sla_breach_shows_in_the_queue(cm_client):
-    MentionFactory(text="en retard", first_response_due_at=timezone.now() - timedelta(hours=2))
+    from sla.models import SLAPolicy
+
+    mention = MentionFactory(text="en retard", posted_at=timezone.now() - timedelta(hours=3, seconds=30))
+    SLAPolicy.objects.create(brand=mention.brand, label="", first_response_minutes=60)
     assert "breached 2 h ago" in cm_client.get("/").content.decode()
 
 
 def test_near_breach_follows_the_brands_threshold(cm_client):
-    from responses.models import SLAPolicy
+    from sla.models import SLAPolicy
 
     posted = timezone.now() - timedelta(minutes=60)
     mention = MentionFactory(text="bientôt en retard", posted_at=posted, first_response_due_at=posted + timedelta(minutes=100))

@@ -6,7 +6,7 @@ from listening.choices import EventKind, Platform
 from listening.ingestion import mention_ingest
 from listening.models import Author, Mention
 from platforms.normalized import NormalizedAuthor, NormalizedMention
-from responses.models import SLAPolicy
+from sla.models import SLAPolicy
 from tests.factories import BrandFactory, SourceFactory
 
 

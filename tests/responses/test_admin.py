@@ -20,7 +20,7 @@ def test_a_changed_sla_policy_recounts_the_stored_times(client, admin_user, djan
     assert MentionTiming.objects.get(mention=mention).first_response_met is True
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/admin/responses/slapolicy/{policy.pk}/change/", {
+        response = client.post(f"/admin/sla/slapolicy/{policy.pk}/change/", {
             "brand": brand.pk, "label": "", "first_response_minutes": 30, "resolution_minutes": 1440,
             "near_breach_percent": 80, "counted_in": "calendar"}, follow=True)
     assert "counted again" in response.content.decode()

@@ -65,7 +65,7 @@ def test_the_assignee_hears_of_a_near_breach(brand, camille, managers, mailoutbo
     assert _told() == [("camille", NotificationKind.NEAR_BREACH, SLATarget.FIRST_RESPONSE)]
     [mail] = mailoutbox
     assert mail.to == ["camille@example.com"] and mail.subject == "[Écoute] First response nearly due"
-    assert "Lumio" in mail.body and "Toujours pas de fibre" in mail.body and "50 min of 1 h 00 min used" in mail.body
+    assert "Lumio" in mail.body and "Toujours pas de fibre" in mail.body and "50 min of 1 h used" in mail.body
     assert "assigned to you" in mail.body
     assert Notification.objects.get().emailed_at is not None
 
@@ -123,8 +123,8 @@ def test_the_email_follows_the_recipients_language_and_time_zone(brand, camille,
     sla_alerts_send(now=NOW)
     [mail] = mailoutbox
     assert mail.extra_headers["Content-Language"] == "fr"
-    # Due at 11:10 UTC: 06:10 in Montreal, written the French way (day first, 24-hour clock).
-    assert "02/03/2026 06:10" in mail.body and "02/03/2026 06:10" in Notification.objects.get().message
+    # Due at 11:10 UTC: 06:10 in Montreal, written the French way (month in words, 24-hour clock).
+    assert "2 mars 2026 06:10" in mail.body and "2 mars 2026 06:10" in Notification.objects.get().message
 
 
 def test_people_without_an_address_get_the_in_app_notice_only(brand, mailoutbox):

@@ -29,10 +29,12 @@ from accounts import roles
 from complaints.services import mention_status_set, mention_triage_prepare
 from listening.choices import Platform, Status
 from responses.charts import bar_chart, line_chart
-from responses.models import CountedIn, MentionTiming
+from responses.models import MentionTiming
 from responses.reports import ReportFilters, report_build
 from responses.services import response_record_sent
 from responses.timing_sql import moment_before
+from sla.durations import duration_text
+from sla.models import CountedIn
 from tests.factories import (
     BrandFactory, BusinessCalendarFactory, MentionFactory, ShiftFactory, SLAPolicyFactory, UserFactory,
 )
@@ -171,7 +173,7 @@ def test_percentiles_agree_with_postgres_percentile_cont(lumio):
 
 
 def test_moment_before_walks_back_business_hours(lumio):
-    from responses.selectors import sla_policies_by_label
+    from sla.selectors import sla_policies_by_label
 
     clock = sla_policies_by_label(brand_id=lumio[0].pk)[""].clock
     cut = moment_before(clock=clock, end=NOW, minutes=4 * 60)
@@ -211,8 +213,19 @@ def test_the_figures_csv_is_exactly_the_screen(lumio, client):
         else:
             sections[-1].append([cell or "—" for cell in line])
     sections = [section[1:] for section in sections]
-    assert sections == _screen_tables(page.content.decode())
+    screen = _screen_tables(page.content.decode())
     assert ["Whole period", "4", "37.5", "62.5"] in sections[2]
+    # The screen writes durations as people read them; the CSV keeps the numbers (and the unit
+    # in the header).
+    assert screen[2][0] == ["Day", "Answered", "Median", "90th percentile"]
+    assert ["2025-03-03", "2", "57 min", "1 h 7 min"] in screen[2] and ["Whole period", "4", "37 min", "1 h 2 min"] in screen[2]
+    durations = {2: (1, (2, 3)), 3: (60, (2, 3)), 6: (1, (2,))}  # first response, resolution, agents
+    for index, (scale, columns) in durations.items():
+        sections[index] = [[re.sub(r" \(.*\)$", "", cell) if i in columns else cell for i, cell in enumerate(row)]
+                           if row is sections[index][0] else
+                           [duration_text(float(cell) * scale) if i in columns and cell != "—" else cell
+                            for i, cell in enumerate(row)] for row in sections[index]]
+    assert sections == screen
 
 
 def test_the_mentions_csv_lists_each_mention_with_its_times(lumio, client):
@@ -306,3 +319,18 @@ def test_a_mentions_csv_that_fails_midway_says_it_is_incomplete(lumio, client, m
     lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 3 and "this file is incomplete" in lines[-1]
     assert not any(line.startswith("End of export") for line in lines)
+
+
+def test_the_report_reads_naturally_in_french_and_english(lumio, client):
+    from accounts.models import Profile
+
+    nadia = UserFactory(username="nadia", role=roles.MANAGER)
+    client.force_login(nadia)
+    query = {"brand": lumio[0].pk, "start": "2025-03-03", "end": "2025-03-09", "group": "day"}
+    english = client.get(reverse("responses:report"), query).content.decode()
+    as_of = re.search(r"Open mentions as of ([^<]*?)\. A first", english)
+    assert as_of and re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d", as_of.group(1))  # one period, no "p.m.."
+    Profile.objects.create(user=nadia, language="fr")
+    french = _screen_tables(client.get(reverse("responses:report"), query).content.decode())
+    assert french[2][0] == ["Jour", "Avec réponse", "Médiane", "90e centile"]
+    assert ["Toute la période", "4", "37 min", "1 h 2 min"] in french[2]

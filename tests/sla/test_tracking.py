@@ -8,10 +8,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from complaints.services import mention_status_set
-from listening.choices import Status
-from responses.models import CountedIn, Visibility
-from responses.selectors import mention_response_times
+from listening.choices import Status, Visibility
 from responses.services import response_record_sent
+from sla.models import CountedIn
+from sla.state import sla_state
 from tests.factories import BrandFactory, MentionFactory, ShiftFactory, SLAPolicyFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -38,7 +38,7 @@ def test_first_response_runs_from_posting_to_the_first_reply():
     mention = _mention(paris(2026, 3, 2, 10))
     response_record_sent(mention=mention, text="Bonjour, nous regardons.", sent_at=paris(2026, 3, 2, 10, 40))
     response_record_sent(mention=mention, text="C'est réparé.", sent_at=paris(2026, 3, 2, 11, 30))
-    first = mention_response_times(mention=mention, now=paris(2026, 3, 2, 12)).first_response
+    first = sla_state(mention, at=paris(2026, 3, 2, 12)).first_response
     assert (first.elapsed_minutes, first.state, first.elapsed_text) == (40, "met", "40 min")
     assert (first.start_at, first.end_at) == (paris(2026, 3, 2, 10), paris(2026, 3, 2, 10, 40))
     assert first.end_event == "Public reply"
@@ -49,7 +49,7 @@ def test_a_private_message_is_a_first_response_too():
     mention = _mention(paris(2026, 3, 2, 10))
     response_record_sent(mention=mention, text="Écrivez-nous en privé", visibility=Visibility.PRIVATE,
                          sent_at=paris(2026, 3, 2, 11, 15))
-    first = mention_response_times(mention=mention, now=paris(2026, 3, 2, 12)).first_response
+    first = sla_state(mention, at=paris(2026, 3, 2, 12)).first_response
     assert (first.elapsed_minutes, first.state, first.end_event) == (75, "missed", "Private message")
 
 
@@ -59,8 +59,8 @@ def test_time_waiting_for_the_customer_is_not_counted():
     mention_status_set(mention=mention, status=Status.WAITING, actor=None, at=paris(2026, 3, 2, 9, 30))
     mention_status_set(mention=mention, status=Status.OPEN, actor=None, at=paris(2026, 3, 2, 13, 30))
     mention_status_set(mention=mention, status=Status.RESOLVED, actor=None, at=paris(2026, 3, 2, 15))
-    resolution = mention_response_times(mention=mention, now=paris(2026, 3, 3, 9)).resolution
-    assert (resolution.elapsed_minutes, resolution.elapsed_text, resolution.state) == (120, "2 h 00 min", "met")
+    resolution = sla_state(mention, at=paris(2026, 3, 3, 9)).resolution
+    assert (resolution.elapsed_minutes, resolution.elapsed_text, resolution.state) == (120, "2 h", "met")
     assert resolution.end_at == paris(2026, 3, 2, 15)
     [waiting] = resolution.excluded
     assert (waiting.status_label, waiting.start, waiting.end) == (
@@ -72,7 +72,7 @@ def test_time_resolved_before_a_reopening_is_not_counted():
     mention_status_set(mention=mention, status=Status.RESOLVED, actor=None, at=paris(2026, 3, 2, 10))
     mention_status_set(mention=mention, status=Status.OPEN, actor=None, at=paris(2026, 3, 3, 10))
     mention_status_set(mention=mention, status=Status.RESOLVED, actor=None, at=paris(2026, 3, 3, 10, 30))
-    resolution = mention_response_times(mention=mention, now=paris(2026, 3, 4, 9)).resolution
+    resolution = sla_state(mention, at=paris(2026, 3, 4, 9)).resolution
     assert resolution.elapsed_minutes == 90 and resolution.end_at == paris(2026, 3, 3, 10, 30)
     assert [s.status for s in resolution.excluded] == [Status.RESOLVED]
 
@@ -82,7 +82,7 @@ def test_business_hours_count_only_time_inside_shifts():
     for day in range(5):
         ShiftFactory(calendar__brand=mention.brand, weekday=day, starts_at=time(9), ends_at=time(17))
     response_record_sent(mention=mention, text="Bonjour", sent_at=paris(2026, 3, 30, 9, 30))
-    times = mention_response_times(mention=mention, now=paris(2026, 3, 30, 12))
+    times = sla_state(mention, at=paris(2026, 3, 30, 12))
     assert (times.first_response.elapsed_minutes, times.first_response.state) == (90, "missed")
     assert times.first_response.due_at == paris(2026, 3, 27, 17)
     assert "Business hours of Lumio (Europe/Paris)" in times.clock_text
@@ -92,7 +92,7 @@ def test_business_hours_count_only_time_inside_shifts():
 def test_an_open_mention_is_on_time_nearly_due_or_breached(minutes_ago, state):
     now = datetime(2026, 3, 2, 12, tzinfo=UTC)
     mention = _mention(now - timedelta(minutes=minutes_ago), near_breach_percent=80)
-    first = mention_response_times(mention=mention, now=now).first_response
+    first = sla_state(mention, at=now).first_response
     assert first.state == state
     assert first.due_at == mention.posted_at + timedelta(minutes=60)
 
@@ -100,7 +100,7 @@ def test_an_open_mention_is_on_time_nearly_due_or_breached(minutes_ago, state):
 def test_the_clock_is_paused_while_waiting_for_the_customer():
     mention = _mention(paris(2026, 3, 2, 9))
     mention_status_set(mention=mention, status=Status.WAITING, actor=None, at=paris(2026, 3, 2, 9, 20))
-    times = mention_response_times(mention=mention, now=paris(2026, 3, 2, 15))
+    times = sla_state(mention, at=paris(2026, 3, 2, 15))
     assert (times.first_response.state, times.first_response.elapsed_minutes) == ("paused", 20)
     assert times.first_response.due_at is None
     assert times.first_response.excluded[-1].end is None  # still waiting
@@ -109,7 +109,7 @@ def test_the_clock_is_paused_while_waiting_for_the_customer():
 def test_a_breach_before_waiting_stays_a_breach_with_its_due_time():
     mention = _mention(paris(2026, 3, 2, 9))
     mention_status_set(mention=mention, status=Status.WAITING, actor=None, at=paris(2026, 3, 2, 10, 30))
-    first = mention_response_times(mention=mention, now=paris(2026, 3, 2, 15)).first_response
+    first = sla_state(mention, at=paris(2026, 3, 2, 15)).first_response
     assert (first.state, first.elapsed_minutes, first.due_at) == ("breached", 90, paris(2026, 3, 2, 10))
 
 
@@ -122,9 +122,9 @@ def test_the_page_explains_how_the_times_were_counted():
     mention.brand.sla_policies.update(counted_in=CountedIn.BUSINESS_HOURS)
     ShiftFactory(calendar__brand=mention.brand, weekday=0, starts_at=time(8), ends_at=time(18))
     html = render_to_string("responses/partials/response_times.html", {
-        "response_times": mention_response_times(mention=mention, now=paris(2026, 3, 2, 11))})
+        "response_times": sla_state(mention, at=paris(2026, 3, 2, 11))})
     assert "&lt;b&gt;Lumio&lt;/b&gt;" in html and "<b>Lumio" not in html
     assert "First response" in html and "Resolution" in html and "Posted" in html and "Public reply" in html
-    assert "30 min of 1 h 00 min allowed" in html
+    assert "30 min of 1 h allowed" in html
     assert "Waiting for customer" in html and "Not counted" in html
-    assert "1 h 00 min of 8 h 00 min allowed" in html  # resolution: 2 h since posting, less 1 h waiting
+    assert "1 h of 8 h allowed" in html  # resolution: 2 h since posting, less 1 h waiting

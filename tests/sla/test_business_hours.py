@@ -11,11 +11,12 @@ from listening.choices import Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
 from platforms.normalized import NormalizedAuthor, NormalizedMention
-from responses.business_hours import (
+from sla.business_hours import (
     BusinessCalendar, CalendarClock, CalendarError, Shift, business_add, business_minutes_between,
 )
-from responses.models import CountedIn
-from responses.selectors import sla_policies_by_label
+from sla.models import CountedIn
+from sla.selectors import sla_policies_by_label
+from sla.state import sla_state
 from tests.factories import BrandFactory, HolidayFactory, ShiftFactory, SLAPolicyFactory
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -181,6 +182,8 @@ def test_ingested_mentions_are_due_in_business_hours_when_the_policy_says_so(db)
                    items=[_item("thu", paris(2026, 4, 30, 16, 30)), _item("sat", paris(2026, 5, 2, 11))])
     assert Mention.objects.get(external_id="thu").first_response_due_at == paris(2026, 5, 4, 9, 30)
     assert Mention.objects.get(external_id="sat").first_response_due_at == paris(2026, 5, 4, 10)
+    for mention in Mention.objects.all():  # what ingestion stores is what every screen reads
+        assert sla_state(mention, at=paris(2026, 5, 2, 12)).first_response.due_at == mention.first_response_due_at
 
 
 def test_calendar_time_policies_keep_counting_nights_and_weekends(db):

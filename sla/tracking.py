@@ -1,4 +1,4 @@
-"""Response times of a mention, computed from its event log.
+"""Response times of a mention, computed from its event log: the engine behind sla.state.
 
 - First response: from the moment the mention was posted to the first reply, public or private.
 - Resolution: from the moment it was posted to the moment it was (last) resolved.
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from listening.choices import EventKind, Status
-from responses import business_hours
-from responses.models import CountedIn, SLATarget, Visibility
+from listening.choices import EventKind, Status, Visibility
+from sla import business_hours
+from sla.durations import duration_text
+from sla.models import CountedIn, SLATarget
 
 # Statuses during which the SLA clock doesn't run.
 PAUSED_STATUSES = (Status.WAITING, Status.RESOLVED, Status.IGNORED)
@@ -82,28 +82,48 @@ class SLATiming:
         }[self.state]
 
 
+@dataclass(frozen=True)
+class Headline:
+    """The first response's state in a few words, as the queue's row and the triage panel show it."""
+
+    text: str
+    level: str  # ok, near, breached, done, none: the colour classes sla-*
+    state: str  # SLATiming.state
+
+
 @dataclass
 class ResponseTimes:
     first_response: SLATiming
     resolution: SLATiming
     clock_text: str
     near_breach_percent: int | None
+    at: datetime
     timings: list[SLATiming] = field(default_factory=list)
 
     def __post_init__(self):
         self.timings = [self.first_response, self.resolution]
 
-
-def duration_text(minutes: float) -> str:
-    """45 min · 2 h 05 min · 3 days 4 h — rounded down to the minute."""
-    minutes = int(max(minutes, 0))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return ngettext("%(d)d day %(h)d h", "%(d)d days %(h)d h", days) % {"d": days, "h": hours}
-    if hours:
-        return _("%(h)d h %(m)02d min") % {"h": hours, "m": mins}
-    return _("%(m)d min") % {"m": mins}
+    @property
+    def headline(self) -> Headline:
+        """"due in 23 min", "breached 2 h ago", "answered on time": the first response's state,
+        with the wall-clock time to or since its due moment (the moment itself is in the
+        policy's clock)."""
+        t = self.first_response
+        if t.state in ("ok", "near") and t.due_at is not None:
+            text = _("due in %(d)s") % {"d": duration_text((t.due_at - self.at).total_seconds() / 60)}
+        elif t.state == "breached":
+            text = _("breached %(d)s ago") % {"d": duration_text((self.at - t.due_at).total_seconds() / 60)}
+        elif t.state == "met":
+            text = _("answered on time")
+        elif t.state == "missed":
+            text = _("answered late")
+        elif t.state == "paused":
+            text = _("paused: waiting for the customer")
+        elif t.state == "no_target" and t.end_at is not None:
+            return Headline(text=_("answered"), level="done", state=t.state)
+        else:  # closed without a reply, or no target and no reply yet: nothing to watch
+            return Headline(text="", level="none", state=t.state)
+        return Headline(text=text, level=t.level, state=t.state)
 
 
 def clock_text(*, policy, brand) -> str:
@@ -141,7 +161,7 @@ def status_spans(*, mention, events) -> list[Span]:
 
 def response_times(*, mention, events, policy, now: datetime) -> ResponseTimes:
     """events: the mention's events in time order. policy: the SLA policy for its label, with
-    its clock (responses.selectors), or None."""
+    its clock (sla.selectors), or None."""
     clock = policy.clock if policy is not None else business_hours.CalendarClock()
     now, posted = _utc(now), _utc(mention.posted_at)
     spans = status_spans(mention=mention, events=events)
@@ -167,7 +187,7 @@ def response_times(*, mention, events, policy, now: datetime) -> ResponseTimes:
     )
     return ResponseTimes(first_response=first, resolution=resolution,
                          clock_text=clock_text(policy=policy, brand=mention.brand),
-                         near_breach_percent=policy.near_breach_percent if policy else None)
+                         near_breach_percent=policy.near_breach_percent if policy else None, at=now)
 
 
 def _reply_words(event) -> str:
