@@ -47,12 +47,20 @@ class Response(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The outbox (responses/outbox.py): a queued or sending reply belongs to its task or worker
+    # until lease_until; past it, the sweeper sends it again. claimed_by is the task sending it.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
-        indexes = [models.Index(fields=["mention", "sent_at"], name="response_mention_sent")]
+        indexes = [
+            models.Index(fields=["mention", "sent_at"], name="response_mention_sent"),
+            models.Index(fields=["lease_until"], name="response_outbox",
+                         condition=models.Q(status__in=["queued", "sending"])),
+        ]
 
     def __str__(self):
         return f"{self.get_visibility_display()} · {self.get_status_display()}"
