@@ -26,6 +26,8 @@ from responses.services import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"
 DEMO_PASSWORD = "ecoute-demo"
+SANDBOX_CREDENTIAL = "Lumio sandbox (demo: replies are not published)"
+OLD_FAKE_CREDENTIALS = ["@LumioFR API (demo)", "Page Lumio (demo)"]  # earlier demos' tokens that never worked
 USERS = [  # username, first name, last name, role
     ("admin", "Alex", "Martin", roles.ADMIN),
     ("manager", "Nadia", "Benali", roles.MANAGER),
@@ -71,25 +73,25 @@ def _brand():
         defaults={"name": "Lumio", "time_zone": "Europe/Paris",
                   "own_accounts": "@LumioFR\n@LumioAssist\n@Lumio_EN\n104857600000001"},
     )
-    x_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.TWITTER, name="@LumioFR API (demo)")
-    fb_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.FACEBOOK, name="Page Lumio (demo)")
-    x_cred.set_secrets({"bearer_token": "demo-token-not-real"})
-    x_cred.save()
-    fb_cred.set_secrets({"page_access_token": "demo-token-not-real", "app_secret": "demo-secret-not-real"})
-    fb_cred.save()
+    # The demo answers through the sandbox: its X and Facebook mentions keep their look and
+    # their platform's rules (280 characters, one private reply per comment), and replies are
+    # accepted without network. Its sources have no credential: no real token exists, and
+    # the brand's sandbox credential is the one replies go out with (responses/senders.py).
+    Credential.objects.filter(brand=brand, name__in=OLD_FAKE_CREDENTIALS).delete()
+    Credential.objects.get_or_create(brand=brand, platform=Platform.SANDBOX, name=SANDBOX_CREDENTIAL)
     sources = {
         "twitter": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.X_SEARCH, target="Lumio OR @LumioFR OR #Lumio -is:retweet",
-            defaults={"credential": x_cred, "poll_every_minutes": 2})[0],
+            defaults={"poll_every_minutes": 2})[0],
         "facebook": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FACEBOOK_PAGE, target="104857600000001",
-            defaults={"credential": fb_cred, "poll_every_minutes": 5})[0],
+            defaults={"poll_every_minutes": 5})[0],
         "blog": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FEED, target="https://alerts.lumio.example/feeds/lumio.xml",
             defaults={"poll_every_minutes": 30, "keywords": "Lumio, LumiBox"})[0],
     }
     Source.objects.get_or_create(brand=brand, kind=SourceKind.X_MENTIONS, target="@LumioAssist",
-                                 defaults={"credential": x_cred, "poll_every_minutes": 2})
+                                 defaults={"poll_every_minutes": 2})
     # Customer care answers 8:00–20:00 on weekdays and 9:00–13:00 on Saturdays: questions and
     # other mentions are counted in those business hours, complaints around the clock.
     calendar, _created = BusinessCalendar.objects.get_or_create(brand=brand)

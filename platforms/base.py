@@ -95,6 +95,9 @@ class Platform:
     lengths: dict = field(default_factory=dict)  # visibility -> LengthRule
     private_reply_window: timedelta | None = None
     one_private_reply: bool = False  # the platform accepts one private reply per item (Facebook)
+    # Its credentials send replies to mentions of any platform, whose rules still apply (the
+    # demo's sandbox); every other platform answers only its own mentions.
+    answers_any_platform: bool = False
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))

@@ -1,7 +1,7 @@
 """The one list of platforms. Adding a platform is one new package under platforms/ that
 builds a `Platform`, plus one line here (and the migration its new choices need)."""
 
-from platforms import facebook, feeds, x
+from platforms import facebook, feeds, sandbox, x
 from platforms.base import Connector, Platform
 from platforms.errors import PlatformError
 
@@ -9,6 +9,7 @@ PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     x.PLATFORM,
     facebook.PLATFORM,
     feeds.PLATFORM,
+    sandbox.PLATFORM,
 )}
 
 

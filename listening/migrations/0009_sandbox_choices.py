@@ -1,0 +1,28 @@
+# The sandbox platform (platforms/sandbox) joins the platform choices.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('listening', '0008_open_mentions_covering_index'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='author',
+            name='platform',
+            field=models.CharField(choices=[('twitter', 'X (Twitter)'), ('facebook', 'Facebook'), ('blog', 'Blog / RSS'), ('sandbox', 'Sandbox (demo, publishes nothing)'), ('other', 'Other channel (imported)')], max_length=16, verbose_name='platform'),
+        ),
+        migrations.AlterField(
+            model_name='credential',
+            name='platform',
+            field=models.CharField(choices=[('twitter', 'X (Twitter)'), ('facebook', 'Facebook'), ('blog', 'Blog / RSS'), ('sandbox', 'Sandbox (demo, publishes nothing)'), ('other', 'Other channel (imported)')], max_length=16, verbose_name='platform'),
+        ),
+        migrations.AlterField(
+            model_name='mention',
+            name='platform',
+            field=models.CharField(choices=[('twitter', 'X (Twitter)'), ('facebook', 'Facebook'), ('blog', 'Blog / RSS'), ('sandbox', 'Sandbox (demo, publishes nothing)'), ('other', 'Other channel (imported)')], max_length=16, verbose_name='platform'),
+        ),
+    ]
