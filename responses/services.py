@@ -112,7 +112,8 @@ def _response_mark_sent(*, response: Response, platform_reply_id: str, sent_at, 
     """Sent, if it was still in one of from_statuses; False when someone else recorded it first."""
     mention = Mention.objects.select_for_update().get(pk=response.mention_id)
     won = Response.objects.filter(pk=response.pk, status__in=from_statuses).update(
-        status=ResponseStatus.SENT, platform_reply_id=platform_reply_id, sent_at=sent_at, error_message="")
+        status=ResponseStatus.SENT, platform_reply_id=platform_reply_id, sent_at=sent_at, error_message="",
+        lease_until=None, claimed_by="")
     if won:
         response.refresh_from_db()
         _reply_recorded(response=response, mention=mention)
