@@ -74,3 +74,13 @@ def test_a_brands_own_credential_wins_over_the_sandbox(settings, sandbox_brand, 
     Credential.objects.create(brand=sandbox_brand, platform=Platform.TWITTER, name="@LumioFR")  # no sending tokens
     with pytest.raises(ResponseError, match="can read X but not reply"):
         response_create(mention=mention, author=UserFactory(), text=TEXT, visibility=Visibility.PUBLIC)
+
+
+@pytest.mark.parametrize("env, allowed", [({}, "False"), ({"ALLOW_SANDBOX": "true"}, "True"),
+                                          ({"DEBUG": "true"}, "True")])
+def test_production_settings_allow_the_sandbox_only_when_asked(env, allowed):
+    from tests.config.test_settings import _manage
+
+    run = _manage("shell", "-c", "from django.conf import settings; print(settings.SANDBOX_ALLOWED)", **env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == allowed
