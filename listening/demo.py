@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import roles
 from complaints.classifier.lifecycle import active_pipeline, model_train
 from complaints.services import mention_assign, mention_label_correct, mention_status_set
-from listening.choices import Platform, SourceKind, Status
+from listening.choices import CredentialPlatform, Platform, SourceKind, Status
 from listening.models import Brand, Credential, Mention, Source
 from listening.ingestion import mention_ingest
 from platforms.normalized import NormalizedAuthor, NormalizedMention
@@ -78,7 +78,7 @@ def _brand():
     # accepted without network. Its sources have no credential: no real token exists, and
     # the brand's sandbox credential is the one replies go out with (responses/senders.py).
     Credential.objects.filter(brand=brand, name__in=OLD_FAKE_CREDENTIALS).delete()
-    Credential.objects.get_or_create(brand=brand, platform=Platform.SANDBOX, name=SANDBOX_CREDENTIAL)
+    Credential.objects.get_or_create(brand=brand, platform=CredentialPlatform.SANDBOX, name=SANDBOX_CREDENTIAL)
     sources = {
         "twitter": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.X_SEARCH, target="Lumio OR @LumioFR OR #Lumio -is:retweet",

@@ -1,4 +1,4 @@
-# The sandbox platform (platforms/sandbox) joins the platform choices.
+# The sandbox platform (platforms/sandbox) joins the credential platform choices (it has no mentions of its own).
 
 from django.db import migrations, models
 
@@ -11,17 +11,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
-            model_name='author',
-            name='platform',
-            field=models.CharField(choices=[('twitter', 'X (Twitter)'), ('facebook', 'Facebook'), ('blog', 'Blog / RSS'), ('sandbox', 'Sandbox (demo, publishes nothing)'), ('other', 'Other channel (imported)')], max_length=16, verbose_name='platform'),
-        ),
-        migrations.AlterField(
             model_name='credential',
-            name='platform',
-            field=models.CharField(choices=[('twitter', 'X (Twitter)'), ('facebook', 'Facebook'), ('blog', 'Blog / RSS'), ('sandbox', 'Sandbox (demo, publishes nothing)'), ('other', 'Other channel (imported)')], max_length=16, verbose_name='platform'),
-        ),
-        migrations.AlterField(
-            model_name='mention',
             name='platform',
             field=models.CharField(choices=[('twitter', 'X (Twitter)'), ('facebook', 'Facebook'), ('blog', 'Blog / RSS'), ('sandbox', 'Sandbox (demo, publishes nothing)'), ('other', 'Other channel (imported)')], max_length=16, verbose_name='platform'),
         ),

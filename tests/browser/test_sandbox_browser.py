@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from listening.choices import Platform, SourceKind
+from listening.choices import CredentialPlatform, SourceKind
 from listening.models import Credential
 from responses.models import Response, SLAPolicy
 from tests.factories import AuthorFactory, BrandFactory, MentionFactory, SourceFactory, UserFactory
@@ -17,7 +17,7 @@ def test_reply_through_the_sandbox_then_see_the_first_response_time(signed_in, l
                                                                     http):
     settings.SANDBOX_ALLOWED = True
     brand = BrandFactory(name="Lumio", slug="lumio", own_accounts="@LumioFR")
-    Credential.objects.create(brand=brand, platform=Platform.SANDBOX, name="Lumio sandbox (demo)")
+    Credential.objects.create(brand=brand, platform=CredentialPlatform.SANDBOX, name="Lumio sandbox (demo)")
     SLAPolicy.objects.create(brand=brand, label="", first_response_minutes=60)
     source = SourceFactory(brand=brand, kind=SourceKind.X_MENTIONS, target="@LumioFR", credential=None)
     mention = MentionFactory(brand=brand, source=source, priority=90, text="Ma box clignote orange depuis ce matin",

@@ -3,7 +3,7 @@ network, under their platform's rules, and production settings refuse it."""
 
 import pytest
 
-from listening.choices import Platform, SourceKind, Status
+from listening.choices import CredentialPlatform, Platform, SourceKind, Status
 from listening.models import Credential, Mention
 from responses.composing import composer_context
 from responses.models import Response, ResponseStatus, Visibility
@@ -16,7 +16,7 @@ TEXT = "Bonjour, nous regardons votre ligne tout de suite."
 @pytest.fixture
 def sandbox_brand(db):
     brand = BrandFactory(name="Lumio", slug="lumio")
-    Credential.objects.create(brand=brand, platform=Platform.SANDBOX, name="Lumio sandbox")
+    Credential.objects.create(brand=brand, platform=CredentialPlatform.SANDBOX, name="Lumio sandbox")
     return brand
 
 
