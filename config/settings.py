@@ -144,6 +144,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_SERIALIZER = "json"
+# Replies (responses/outbox.py): a queued reply's task should start within the grace time, and
+# an attempt (a few requests with 35-second timeouts) ends well within the lease; past either,
+# the sweeper (beat, every minute) sends the reply again, looking on the platform first.
+REPLY_QUEUE_GRACE_SECONDS = env_int("REPLY_QUEUE_GRACE_SECONDS", 120)
+REPLY_SEND_LEASE_SECONDS = env_int("REPLY_SEND_LEASE_SECONDS", 300)
 CELERY_ACCEPT_CONTENT = ["json"]
 
 # --- Auth
@@ -248,6 +253,9 @@ PLATFORM_QUOTAS = {p.key: globals()[p.quota_setting] for p in PLATFORMS.values()
 ENGAGEMENT_REFRESH_PER_POLL = env_int("ENGAGEMENT_REFRESH_PER_POLL", 20)
 ENGAGEMENT_REFRESH_MINUTES = env_int("ENGAGEMENT_REFRESH_MINUTES", 15)
 ENGAGEMENT_REFRESH_HOURS = env_int("ENGAGEMENT_REFRESH_HOURS", 6)
+# The sandbox platform (the demo's: replies go nowhere) is refused with production settings
+# unless a test installation asks for it.
+SANDBOX_ALLOWED = DEBUG or env_bool("ALLOW_SANDBOX", default=False)
 
 # --- Classifier
 # Label corrections since the active model was trained that start a retraining (a nightly one runs too).

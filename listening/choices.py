@@ -5,8 +5,13 @@ from platforms.registry import PLATFORMS
 
 # Platforms and source kinds come from the platform registry: adding a platform package
 # adds its choices here (and a migration for the new choices).
-Platform = models.TextChoices("Platform", [(p.constant, (p.key, p.label)) for p in PLATFORMS.values()]
-                              + [("OTHER", ("other", _("Other channel (imported)")))])
+_OTHER = ("OTHER", ("other", _("Other channel (imported)")))
+# Where mentions come from. A platform that answers any platform's mentions (the demo's
+# sandbox) has none of its own: it is only a kind of credential.
+Platform = models.TextChoices("Platform", [(p.constant, (p.key, p.label)) for p in PLATFORMS.values()
+                                           if not p.answers_any_platform] + [_OTHER])
+CredentialPlatform = models.TextChoices(
+    "CredentialPlatform", [(p.constant, (p.key, p.label)) for p in PLATFORMS.values()] + [_OTHER])
 
 SourceKind = models.TextChoices(
     "SourceKind", [(k.constant, (k.value, k.label)) for p in PLATFORMS.values() for k in p.source_kinds]

@@ -22,7 +22,7 @@ from complaints.services import (
     mention_label_correct,
     mention_status_set,
 )
-from listening.choices import Platform, SourceKind, Status
+from listening.choices import CredentialPlatform, Platform, SourceKind, Status
 from listening.demo_crisis import demo_crisis_load
 from listening.ingestion import mention_ingest
 from listening.models import Brand, Credential, Mention, Source
@@ -33,6 +33,9 @@ from responses.services import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"
 DEMO_PASSWORD = "ecoute-demo"
+SANDBOX_CREDENTIAL = "Lumio sandbox (demo: replies are not published)"
+OLD_FAKE_CREDENTIALS = ["@LumioFR API (demo)", "Page Lumio (demo)", "Instagram @lumio.fr (demo)",
+                        "@Lumio@mastodon.social (demo)", "lumio.bsky.social (demo)"]  # earlier demos' tokens that never worked
 USERS = [  # username, first name, last name, role
     ("admin", "Alex", "Martin", roles.ADMIN),
     ("manager", "Nadia", "Benali", roles.MANAGER),
@@ -79,48 +82,38 @@ def _brand():
                   "own_accounts": "@LumioFR\n@LumioAssist\n@Lumio_EN\n104857600000001\n@lumio.fr\n"
                                   "@Lumio@mastodon.social\nlumio.bsky.social"},
     )
-    x_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.TWITTER, name="@LumioFR API (demo)")
-    fb_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.FACEBOOK, name="Page Lumio (demo)")
-    ig_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.INSTAGRAM, name="Instagram @lumio.fr (demo)")
-    x_cred.set_secrets({"bearer_token": "demo-token-not-real"})
-    x_cred.save()
-    fb_cred.set_secrets({"page_access_token": "demo-token-not-real", "app_secret": "demo-secret-not-real"})
-    fb_cred.save()
-    ig_cred.set_secrets({"ig_access_token": "demo-token-not-real", "ig_app_secret": "demo-secret-not-real"})
-    ig_cred.save()
-    masto_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.MASTODON,
-                                                     name="@Lumio@mastodon.social (demo)")
-    masto_cred.set_secrets({"mastodon_instance": "https://mastodon.social", "mastodon_access_token": "demo-token-not-real"})
-    masto_cred.save()
-    bsky_cred, _ = Credential.objects.get_or_create(brand=brand, platform=Platform.BLUESKY, name="lumio.bsky.social (demo)")
-    bsky_cred.set_secrets({"bluesky_handle": "lumio.bsky.social", "bluesky_app_password": "demo-not-real"})
-    bsky_cred.save()
+    # The demo answers through the sandbox: its X and Facebook mentions keep their look and
+    # their platform's rules (280 characters, one private reply per comment), and replies are
+    # accepted without network. Its sources have no credential: no real token exists, and
+    # the brand's sandbox credential is the one replies go out with (responses/senders.py).
+    Credential.objects.filter(brand=brand, name__in=OLD_FAKE_CREDENTIALS).delete()
+    Credential.objects.get_or_create(brand=brand, platform=CredentialPlatform.SANDBOX, name=SANDBOX_CREDENTIAL)
     sources = {
         "twitter": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.X_SEARCH, target="Lumio OR @LumioFR OR #Lumio -is:retweet",
-            defaults={"credential": x_cred, "poll_every_minutes": 2})[0],
+            defaults={"poll_every_minutes": 2})[0],
         "facebook": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FACEBOOK_PAGE, target="104857600000001",
-            defaults={"credential": fb_cred, "poll_every_minutes": 5})[0],
+            defaults={"poll_every_minutes": 5})[0],
         "instagram": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.INSTAGRAM_ACCOUNT, target="17841400000000001",
-            defaults={"credential": ig_cred, "poll_every_minutes": 5})[0],
+            defaults={"poll_every_minutes": 5})[0],
         "blog": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.FEED, target="https://alerts.lumio.example/feeds/lumio.xml",
             defaults={"poll_every_minutes": 30, "keywords": "Lumio, LumiBox"})[0],
         "mastodon": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.MASTODON_MENTIONS, target="@Lumio@mastodon.social",
-            defaults={"credential": masto_cred, "poll_every_minutes": 5})[0],
+            defaults={"poll_every_minutes": 5})[0],
         "bluesky": Source.objects.get_or_create(
             brand=brand, kind=SourceKind.BLUESKY_MENTIONS, target="lumio.bsky.social",
-            defaults={"credential": bsky_cred, "poll_every_minutes": 5})[0],
+            defaults={"poll_every_minutes": 5})[0],
     }
     Source.objects.get_or_create(brand=brand, kind=SourceKind.MASTODON_HASHTAG, target="#lumio",
-                                 defaults={"credential": masto_cred, "poll_every_minutes": 10})
+                                 defaults={"poll_every_minutes": 10})
     Source.objects.get_or_create(brand=brand, kind=SourceKind.BLUESKY_SEARCH, target="Lumio",
-                                 defaults={"credential": bsky_cred, "poll_every_minutes": 10})
+                                 defaults={"poll_every_minutes": 10})
     Source.objects.get_or_create(brand=brand, kind=SourceKind.X_MENTIONS, target="@LumioAssist",
-                                 defaults={"credential": x_cred, "poll_every_minutes": 2})
+                                 defaults={"poll_every_minutes": 2})
     # Customer care answers 8:00–20:00 on weekdays and 9:00–13:00 on Saturdays: questions and
     # other mentions are counted in those business hours, complaints around the clock.
     calendar, _created = BusinessCalendar.objects.get_or_create(brand=brand)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import validate_time_zone
 from listening.choices import (
-    KIND_PLATFORM, OPEN_STATUSES, OWN_ACCOUNT_HELP, TARGET_HELP, EventKind, Label, Platform, SourceKind, SourceState,
-    Status,
+    CredentialPlatform, KIND_PLATFORM, OPEN_STATUSES, OWN_ACCOUNT_HELP, TARGET_HELP, EventKind, Label, Platform,
+    SourceKind, SourceState, Status,
 )
 from listening.crypto import decrypt_secrets, encrypt_secrets
 from core.text import web_url
@@ -59,7 +59,7 @@ class Credential(models.Model):
     form only accepts new values and shows which ones are stored, not what they are."""
 
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="credentials", verbose_name=_("brand"))
-    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    platform = models.CharField(_("platform"), max_length=16, choices=CredentialPlatform.choices)
     name = models.CharField(_("name"), max_length=120, help_text=_("For example: @LumioFR API access."))
     secrets_encrypted = models.TextField(editable=False, blank=True)
     is_valid = models.BooleanField(

@@ -122,6 +122,9 @@ class Platform:
         return quota_setting(self.settings)
     color: str = ""  # the badge's colour (#rrggbb) on the queue and mention pages
     own_account_help: object = ""  # how the brand's own accounts on this platform are written
+    # Its credentials send replies to mentions of any platform, whose rules still apply (the
+    # demo's sandbox); every other platform answers only its own mentions.
+    answers_any_platform: bool = False
 
     def length_rule(self, visibility: str) -> LengthRule:
         return self.lengths.get(visibility, LengthRule(None))

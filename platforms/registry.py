@@ -1,7 +1,7 @@
 """The one list of platforms. Adding a platform is one new package under platforms/ that
 builds a `Platform`, plus one line here (and the migration its new choices need)."""
 
-from platforms import bluesky, facebook, feeds, instagram, mastodon, x
+from platforms import bluesky, facebook, feeds, instagram, mastodon, sandbox, x
 from platforms.base import NOT_POLLED, Connector, Platform
 
 PLATFORMS: dict[str, Platform] = {p.key: p for p in (
@@ -11,6 +11,7 @@ PLATFORMS: dict[str, Platform] = {p.key: p for p in (
     instagram.PLATFORM,
     mastodon.PLATFORM,
     bluesky.PLATFORM,
+    sandbox.PLATFORM,
 )}
 
 

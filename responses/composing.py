@@ -73,10 +73,12 @@ def one_private_reply_message(*, mention: Mention) -> str:
 def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
     """Everything the composer partial shows: where replies can go, their limits, the
     canned responses, and whether to suggest answering in private."""
-    choices = []
+    choices, through = [], None
     for value, name in Visibility.choices:
         try:
-            sender_for(mention).check(mention=mention, visibility=value)
+            sender = sender_for(mention)
+            sender.check(mention=mention, visibility=value)
+            through = sender.credential.platform
             reason = ""
         except PlatformError as error:
             reason = error.shown()
@@ -89,4 +91,5 @@ def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
     default = next((c["value"] for c in choices if not c["blocked"] and (c["value"] == Visibility.PRIVATE) == private),
                    next((c["value"] for c in choices if not c["blocked"]), ""))
     return {"visibilities": choices, "default": default, "suggest_private": private, "draft": draft,
-            "canned": canned_for(mention=mention, agent=agent)}
+            "canned": canned_for(mention=mention, agent=agent),
+            "stand_in": through is not None and through != mention.platform}

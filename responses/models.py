@@ -24,6 +24,13 @@ class ResponseChannel(models.TextChoices):
     ELSEWHERE = "elsewhere", _("Handled elsewhere (phone, e-mail)")
 
 
+# Redis (the shared request quota) went away while sending: not the platform's fault, tried again.
+REDIS_UNREACHABLE = ErrorKind("responses.redis_unreachable", _(
+    "Écoute's queue and cache (Redis) could not be reached. Écoute will retry."))
+# An exception no platform's translation knows: the reply fails with the Retry button.
+UNEXPECTED = ErrorKind("responses.unexpected", _(
+    "Écoute could not send this reply: something unexpected went wrong (%(error)s). It may have reached the "
+    "platform: Retry looks there before sending it again. If it fails again, tell your administrator."))
 # A reply whose automatic retries are used up; `reason` is the last failure (a stored error).
 GAVE_UP = ErrorKind("responses.gave_up", ngettext_lazy(
     "%(reason)s Écoute tried %(count)d time and stopped: use Retry to try again.",
@@ -51,12 +58,20 @@ class Response(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The outbox (responses/outbox.py): a queued or sending reply belongs to its task or worker
+    # until lease_until; past it, the sweeper sends it again. claimed_by is the task sending it.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
-        indexes = [models.Index(fields=["mention", "sent_at"], name="response_mention_sent")]
+        indexes = [
+            models.Index(fields=["mention", "sent_at"], name="response_mention_sent"),
+            models.Index(fields=["lease_until"], name="response_outbox",
+                         condition=models.Q(status__in=["queued", "sending"])),
+        ]
         constraints = [models.UniqueConstraint(fields=["author", "client_key"], condition=~models.Q(client_key=""),
                                                name="response_one_per_client_key")]
 

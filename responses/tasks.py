@@ -30,17 +30,22 @@ def refresh_report_days() -> int:
     return report_days_refresh()
 
 
-# --- Sending replies (h_send) ---
+# --- Sending replies ---
+from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from listening.polling import backoff_seconds  # noqa: E402
 from responses.models import Response  # noqa: E402
-from responses.services import ResponseSendLater, response_give_up, response_send  # noqa: E402
+from responses.services import (  # noqa: E402
+    ResponseSendLater, response_give_up, response_send, responses_sweep,
+)
 
 SEND_MAX_RETRIES = 6  # 1, 2, 4 … 32 minutes apart: about an hour of transient failures, then the agent decides
 
 
-@shared_task(bind=True, acks_late=True, max_retries=SEND_MAX_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=SEND_MAX_RETRIES,
+             # A worker stuck in a request is stopped before its lease runs out (prefork pools),
+             # so the sweeper never hands a reply to a second worker while the first still sends.
+             time_limit=max(30, settings.REPLY_SEND_LEASE_SECONDS - 30))
 def send_response(self, response_id: int) -> str:
     """Sends one queued reply. Delivered twice, or redelivered after a worker died, it still
     sends at most once (see response_send)."""
@@ -48,9 +53,17 @@ def send_response(self, response_id: int) -> str:
     if response is None:
         return "deleted"
     try:
-        return response_send(response=response).status
+        return response_send(response=response, claim=self.request.id or "").status
     except ResponseSendLater as later:
-        if self.request.retries >= self.max_retries:
+        # Inline tasks (no worker, the demo) can't wait: a retry would reach the page as an
+        # error and nothing would run it later. The agent gets the reason and Retry instead.
+        inline = self.request.is_eager and self.app.conf.task_eager_propagates
+        if inline or self.request.retries >= self.max_retries:
             return response_give_up(response=response, reason=later.message).status
-        wait = (later.retry_at - timezone.now()).total_seconds() if later.retry_at else 0
-        raise self.retry(countdown=max(wait, backoff_seconds(self.request.retries + 1))) from later
+        raise self.retry(countdown=max(0.0, (later.retry_at - timezone.now()).total_seconds())) from later
+
+
+@shared_task
+def sweep_replies() -> int:
+    """Every minute (beat): replies past their lease (task lost, worker died) are queued again."""
+    return responses_sweep()

@@ -19,15 +19,23 @@ def _back_to_reply(pk: int):
 def reply(request, pk: int):
     mention = _get_mention_for_user(request, pk)
     try:
-        services.response_create(mention=mention, author=request.user, text=request.POST.get("text", ""),
-                                 visibility=request.POST.get("visibility", Visibility.PUBLIC))
+        response = services.response_create(mention=mention, author=request.user, text=request.POST.get("text", ""),
+                                            visibility=request.POST.get("visibility", Visibility.PUBLIC))
     except services.ResponseError as error:
         messages.error(request, str(error))
         request.session[f"draft-{pk}"] = request.POST.get("text", "")[:20_000]  # nothing typed is lost
     else:
         request.session.pop(f"draft-{pk}", None)
-        messages.success(request, _("Reply queued: it is being sent."))
+        _queued_message(request, response)
     return _back_to_reply(pk)
+
+
+def _queued_message(request, response) -> None:
+    if response.queue_down:
+        messages.warning(request, _("Reply queued, will be sent when the queue is back: Écoute's task queue "
+                                    "can't be reached right now. Nothing more to do."))
+    else:
+        messages.success(request, _("Reply queued: it is being sent."))
 
 
 @require_POST
@@ -49,11 +57,14 @@ def retry(request, pk: int):
     response = get_object_or_404(Response.objects.select_related("mention"), pk=pk)
     _get_mention_for_user(request, response.mention_id)  # the same access check as the mention
     try:
-        services.response_retry(response=response, actor=request.user)
+        response = services.response_retry(response=response, actor=request.user)
     except services.ResponseError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Sending the reply again."))
+        if response.queue_down:
+            _queued_message(request, response)
+        else:
+            messages.success(request, _("Sending the reply again."))
     return _back_to_reply(response.mention_id)
 
 

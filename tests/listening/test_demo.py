@@ -10,7 +10,7 @@ from listening.models import Mention
 from responses.models import Response
 
 
-def test_the_demo_gives_every_page_data(db, capsys):
+def test_the_demo_gives_every_page_data(db, capsys, client, settings, http, django_capture_on_commit_callbacks):
     call_command("load_demo")
     out = capsys.readouterr().out
     for login in ("admin", "manager", "camille", "sam"):
@@ -41,6 +41,7 @@ def test_the_demo_gives_every_page_data(db, capsys):
     assert {r["code"] for r in alert.reasons} >= {"complaints", "share"}
     assert len(alert.top_mention_ids) == 5
     assert crisis_alerts_email_pending() == 0 and alert.notified_at is None  # nobody is e-mailed about it now
+    _a_new_user_can_answer_through_the_sandbox(client, settings, http, django_capture_on_commit_callbacks)
 
     call_command("load_demo")  # a second run adds nothing
     assert Mention.objects.filter(brand__slug="lumio").count() == mentions.count()
@@ -56,3 +57,19 @@ def test_demo_mentions_are_labelled_by_the_classifier_and_some_corrected(db):
     assert used and used <= set(ClassifierModel.objects.values_list("version", flat=True))
     assert mentions.filter(label_corrected_at__isnull=False).exists()
 
+
+def _a_new_user_can_answer_through_the_sandbox(client, settings, http, capture):
+    """The demo's X and Facebook mentions keep their look and are answered through the
+    built-in sandbox: reply → sent → first response time, without network."""
+    settings.SANDBOX_ALLOWED = True  # as with the demo's DEBUG=true
+    mention = Mention.objects.filter(brand__slug="lumio", platform="twitter", responses__isnull=True,
+                                     status="new").order_by("-posted_at").first()
+    client.login(username="camille", password="ecoute-demo")
+    with capture(execute=True):
+        page = client.post(f"/mentions/{mention.pk}/reply/", {"text": "Bonjour, on regarde tout de suite.",
+                                                              "visibility": "public"})
+    assert page.status_code == 302
+    response = Response.objects.get(mention=mention)
+    assert response.status == "sent" and response.platform_reply_id.startswith("sandbox-")
+    assert Mention.objects.get(pk=mention.pk).first_response_at == response.sent_at
+    assert http.call_count == 0

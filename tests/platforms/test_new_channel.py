@@ -70,7 +70,7 @@ def test_the_check_sees_a_channel_named_outside_its_package():
 
 def test_everything_a_person_sees_of_a_channel_comes_from_its_package():
     css = badges_css()
-    for platform in PLATFORMS.values():
+    for platform in (p for p in PLATFORMS.values() if not p.answers_any_platform):  # the sandbox has no mentions
         assert Platform(platform.key).label == platform.label  # filters, reports by platform, exports
         assert f".platform-{platform.key} {{ color: {platform.color}; }}" in css  # its badge
         assert platform.sender is not None or platform.no_reply_reason  # the composer can say why not

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from listening.choices import KIND_PLATFORM, Platform, SourceKind
+from listening.choices import KIND_PLATFORM, CredentialPlatform, Platform, SourceKind
 from listening.forms import SECRET_FIELDS
 from platforms.registry import PLATFORMS, connector_for, platform_of_kind
 
@@ -24,7 +24,9 @@ def _app_modules():
 
 
 def test_choices_come_from_the_registry():
-    assert [value for value, _ in Platform.choices] == [*PLATFORMS, "other"]
+    assert [value for value, _ in Platform.choices] == [
+        *(key for key, p in PLATFORMS.items() if not p.answers_any_platform), "other"]
+    assert [value for value, _ in CredentialPlatform.choices] == [*PLATFORMS, "other"]
     kinds = [kind.value for p in PLATFORMS.values() for kind in p.source_kinds]
     assert [value for value, _ in SourceKind.choices] == [*kinds, "file_import"]
     assert {kind: KIND_PLATFORM[kind] for kind in kinds} == {
