@@ -68,6 +68,9 @@ def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
     return mention
 
 
+RETRAIN_QUEUED = "retrain-queued"  # one retraining queued at a time; released when it has run
+
+
 def _retrain_if_enough_corrections() -> None:
     from complaints.models import ClassifierModel
     from complaints.tasks import retrain_classifier
@@ -76,7 +79,7 @@ def _retrain_if_enough_corrections() -> None:
     since = Mention.objects.filter(label_corrected_at__isnull=False)
     if active is not None:
         since = since.filter(label_corrected_at__gt=active.created_at)
-    if since.count() >= settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS and cache.add("retrain-queued", 1, timeout=3600):
+    if since.count() >= settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS and cache.add(RETRAIN_QUEUED, 1, timeout=3600):
         retrain_classifier.delay("label corrections")
 
 

@@ -1,13 +1,17 @@
 from celery import shared_task
+from django.core.cache import cache
 
 from complaints.classifier.lifecycle import model_train
-from complaints.services import priorities_refresh
+from complaints.services import RETRAIN_QUEUED, priorities_refresh
 
 
 @shared_task
 def retrain_classifier(reason: str = "nightly") -> dict:
     """Nightly (beat) and after enough label corrections (complaints.services)."""
-    outcome = model_train(note=f"automatic: {reason}")
+    try:
+        outcome = model_train(note=f"automatic: {reason}")
+    finally:
+        cache.delete(RETRAIN_QUEUED)  # the next batch of corrections may queue the next one
     return {"version": outcome.model.version, "activated": outcome.activated, "message": outcome.message}
 
 
