@@ -56,13 +56,15 @@ def mention_classification_record(
 @transaction.atomic
 def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
     """The person's label wins over the model's from now on, feeds the next training, and
-    enough corrections since the active model was trained start a retraining."""
+    enough corrections since the active model was trained start a retraining. Giving the
+    label the mention already has is a confirmation: it counts as a correction too."""
     if label not in Label.values:
         raise TriageError(_("Unknown label: %(label)s") % {"label": label})
     previous = mention.label
     mention.label, mention.label_corrected_by, mention.label_corrected_at = label, actor, timezone.now()
     mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
-    mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data={"from": previous, "to": label})
+    data = {"from": previous, "to": label, **({"confirmed": True} if previous == label else {})}
+    mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data=data)
     mention_priority_refresh(mention=mention)
     transaction.on_commit(_retrain_if_enough_corrections)
     return mention
