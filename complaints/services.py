@@ -85,6 +85,37 @@ def _retrain_if_enough_corrections() -> None:
         retrain_classifier.delay("label corrections")
 
 
+def mentions_reclassify(*, since, batch: int = 500) -> int:
+    """After a new version goes live, the open mentions since `since` that nobody labelled
+    get its label and calibrated confidence, so the queue and "Check these" follow what it
+    learnt. A mention whose label changes is recorded as classified again (event, SLA due
+    time, priority); the others only get the new confidence. Returns how many changed label."""
+    from complaints.classifier.lifecycle import classify_texts
+    from listening.choices import OPEN_STATUSES
+
+    changed, last_id = 0, 0
+    while True:
+        chunk = list(Mention.objects.filter(pk__gt=last_id, posted_at__gte=since, label_corrected_at__isnull=True,
+                                            status__in=[s.value for s in OPEN_STATUSES])
+                     .select_related("author").order_by("pk")[:batch])
+        if not chunk:
+            return changed
+        result = classify_texts([f"{m.title}\n{m.text}".strip() for m in chunk])
+        if result is None:
+            return changed
+        version, labels = result
+        same = []
+        for mention, (label, confidence) in zip(chunk, labels):
+            if label != mention.label:
+                mention_classification_record(mention=mention, label=label, confidence=confidence, model_version=version)
+                changed += 1
+            else:
+                mention.confidence, mention.predicted_label, mention.model_version = confidence, label, version
+                same.append(mention)
+        Mention.objects.bulk_update(same, ["confidence", "predicted_label", "model_version"], batch_size=500)
+        last_id = chunk[-1].pk
+
+
 def priorities_refresh(*, batch: int = 2000) -> int:
     """Recomputes the priority of every open mention (waiting time, engagement)."""
     from listening.choices import OPEN_STATUSES

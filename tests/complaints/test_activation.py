@@ -142,3 +142,23 @@ def test_the_version_page_shows_the_comparison(client, admin_user, mini_corpus, 
     assert "Activated" in body and first.version in body and "held-out corrections (32" in body
     assert f"{heldout['candidate_macro_f1']:.3f}" in body and f"{heldout['active_macro_f1']:.3f}" in body
     assert "temperature" in body  # its confidence is calibrated on the held-out corrections
+
+
+def test_open_mentions_follow_the_new_version(
+        db, mini_corpus, community_manager, settings, django_capture_on_commit_callbacks):
+    first = lifecycle.model_train().model
+    waiting = MentionFactory(text="anyone know if Rennes rents harnesses on tuesday", language="en", label="other",
+                             confidence=0.4, model_version=first.version)
+    settled = MentionFactory(text="anyone know if Dijon rents lockers on friday", language="en", label="complaint")
+    Mention.objects.filter(pk=settled.pk).update(label_corrected_at=timezone.now() - timedelta(days=3))
+    settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS = 160
+    with django_capture_on_commit_callbacks(execute=True):
+        for text, label in shifted_mentions(160):
+            mention_label_correct(mention=MentionFactory(text=text, language="en", label="other"), label=label,
+                                  actor=community_manager)
+    active = ClassifierModel.objects.get(is_active=True)
+    waiting.refresh_from_db()
+    settled.refresh_from_db()
+    assert active != first and waiting.model_version == active.version and waiting.label == "question"
+    assert waiting.events.filter(kind="classified", data__model_version=active.version).exists()
+    assert settled.label == "complaint" and settled.model_version != active.version  # a person's label stays
