@@ -149,7 +149,11 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
     corpus-only version's; then the curve per order."""
     from django.contrib.auth import get_user_model
 
-    from complaints.classifier.lifecycle import active_pipeline, model_activate, model_train
+    from complaints.classifier.lifecycle import (
+        active_pipeline,
+        model_activate,
+        model_train,
+    )
     from complaints.models import ClassifierModel
     from complaints.services import mentions_reclassify
     from listening.models import Mention

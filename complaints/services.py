@@ -7,8 +7,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import priority_apply, triage_fields_apply
-from listening.choices import EventKind, Label, Status
+from listening.choices import OPEN_STATUSES, EventKind, Label, Status
 from listening.models import Mention
 from listening.services import mention_event_add
 from responses.timing import mention_timing_refresh
@@ -90,9 +91,6 @@ def mentions_reclassify(*, since, batch: int = 500) -> int:
     get its label and calibrated confidence, so the queue and "Check these" follow what it
     learnt. A mention whose label changes is recorded as classified again (event, SLA due
     time, priority); the others only get the new confidence. Returns how many changed label."""
-    from complaints.classifier.lifecycle import classify_texts
-    from listening.choices import OPEN_STATUSES
-
     changed, last_id = 0, 0
     while True:
         chunk = list(Mention.objects.filter(pk__gt=last_id, posted_at__gte=since, label_corrected_at__isnull=True,

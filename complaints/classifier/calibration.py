@@ -29,7 +29,7 @@ def temperature_fit(probabilities: np.ndarray, truth: np.ndarray) -> float:
     rows = np.arange(len(truth))
     losses = [-np.log(np.clip(with_temperature(probabilities, t)[rows, truth], 1e-12, 1.0)).mean()
               for t in _TEMPERATURES]
-    return float(_TEMPERATURES[int(np.argmin(losses))])
+    return float(_TEMPERATURES[np.argmin(losses)])
 
 
 def capped(probabilities: np.ndarray, cap: float) -> np.ndarray:
@@ -52,7 +52,7 @@ def calibration_fit(*, probabilities: np.ndarray | None, truth: np.ndarray | Non
     else the corpus cap."""
     if probabilities is not None and truth is not None and len(truth) >= MIN_FOR_TEMPERATURE:
         return {"method": "temperature", "temperature": round(temperature_fit(probabilities, truth), 4),
-                "mentions": int(len(truth))}
+                "mentions": len(truth)}
     return {"method": "cap", "cap": round(float(cv_accuracy), 4)}
 
 

@@ -15,6 +15,7 @@ The candidate is stored with its comparison and its calibration (calibration.py)
 the version's admin page. The active version is loaded once per process and reloaded only when
 another version is activated."""
 
+import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -121,8 +122,6 @@ def _pipeline_of(model: ClassifierModel):
 
 
 def _corpus_digest(examples: list[Example]) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for example in sorted((e.text, e.label) for e in examples if e.origin == "corpus"):
         digest.update("\x1f".join(example).encode("utf-8", "surrogatepass") + b"\x1e")

@@ -3,14 +3,14 @@
 import pytest
 
 from complaints.classifier import lifecycle
-from tests.complaints.conftest import mini_corpus  # noqa: F401 - a small corpus trains in seconds
 from listening.models import Mention
+from tests.complaints.conftest import mini_corpus  # noqa: F401 - a small corpus trains in seconds
 from tests.factories import BrandFactory, MentionFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("mini_corpus")]
 
 
-def test_keys_confirm_and_correct_the_least_sure_mentions(signed_in, mini_corpus, screenshots):
+def test_keys_confirm_and_correct_the_least_sure_mentions(signed_in, screenshots):
     lifecycle.model_train()
     brand = BrandFactory(name="Lumio")
     for text in ["Toujours pas de fibre depuis lundi", "Comment activer la 5G ?", "Merci à l'équipe de Lyon"]:

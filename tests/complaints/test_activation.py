@@ -91,7 +91,9 @@ def test_a_truly_worse_model_is_refused(db, mini_corpus, community_manager):
     _correct(rows[:160], community_manager, start=timezone.now() - timedelta(days=2))
     first = lifecycle.model_train().model  # has learnt the new domain from the older corrections
     _correct(rows[160:], community_manager)
-    crippled = lambda: Muddled(model=CalibratedLinear(C=0.8))  # noqa: E731
+    def crippled():
+        return Muddled(model=CalibratedLinear(C=0.8))
+
     with mock.patch("complaints.classifier.pipeline.build_pipeline", crippled), \
             mock.patch("complaints.classifier.evaluation.build_pipeline", crippled):
         outcome = lifecycle.model_train()

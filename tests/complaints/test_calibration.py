@@ -4,7 +4,11 @@ import numpy as np
 
 from complaints.classifier import lifecycle
 from complaints.classifier.calibration import (
-    calibrated, calibration_fit, capped, expected_calibration_error, with_temperature,
+    calibrated,
+    calibration_fit,
+    capped,
+    expected_calibration_error,
+    with_temperature,
 )
 from complaints.models import ClassifierModel
 
