@@ -164,3 +164,22 @@ def test_open_mentions_follow_the_new_version(
     assert active != first and waiting.model_version == active.version and waiting.label == "question"
     assert waiting.events.filter(kind="classified", data__model_version=active.version).exists()
     assert settled.label == "complaint" and settled.model_version != active.version  # a person's label stays
+
+
+def test_a_gap_within_chance_on_a_small_slice_does_not_block_the_new_version():
+    active = ClassifierModel(version="v1", metrics={"corpus": {"macro_f1": 0.9, "by_language": {"fr": 0.9}},
+                                                    "corpus_digest": "x"})
+    truth = ["complaint", "question", "praise", "other"] * 10
+    theirs = list(truth)
+    mine = list(truth)
+    mine[0] = "other"  # one mention of 40 more wrong: chance
+    close = {"mentions": 40, "candidate_macro_f1": 0.97, "active_macro_f1": 1.0,
+             "worse_share": lifecycle.worse_share(truth, mine, theirs)}
+    candidate = {"corpus": {"macro_f1": 0.9, "by_language": {"fr": 0.9}}, "corpus_digest": "x", "heldout": close}
+    assert 0.5 < close["worse_share"] < lifecycle.CLEARLY_WORSE
+    assert lifecycle.activation_judge(candidate=candidate, active=active) == (True, [
+        {"code": "corpus_kept", "drop": 0.01},
+        {"code": "heldout_within_noise", "share": close["worse_share"], "mentions": 40, "candidate": 0.97,
+         "active": 1.0}])
+    muddled = ["other"] * 40
+    assert lifecycle.worse_share(truth, muddled, theirs) == 1.0
