@@ -25,6 +25,7 @@ from complaints.classifier import LABELS
 from complaints.classifier.calibration import expected_calibration_error
 
 CURVE_KS = (0, 50, 200, 500, 2000)
+ORDERS = ("review", "random")
 SENTIMENT3 = {"complaint": "negative", "praise": "positive", "question": "neutral", "other": "neutral"}
 
 
@@ -74,14 +75,14 @@ def zero_shot(pipeline, root: Path) -> dict:
 
 
 @contextmanager
-def scratch_database():
+def scratch_database(suffix: str = "bench_scratch"):
     """A database of its own, migrated, dropped afterwards: the bench's mentions, corrections
     and versions never reach the real one."""
     creation = connection.creation
     original = connection.settings_dict["NAME"]
     connection.settings_dict.setdefault("TEST", {})
     previous_test_name = connection.settings_dict["TEST"].get("NAME")
-    connection.settings_dict["TEST"]["NAME"] = f"{original}_bench_scratch"
+    connection.settings_dict["TEST"]["NAME"] = f"{original}_{suffix}"
     creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield
@@ -144,7 +145,7 @@ def _next_in_review_order(*, count: int, actor):
 
 
 def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: int = 0, root: Path | None = None,
-                   log=print) -> dict:
+                   orders=ORDERS, log=print) -> dict:
     """Run inside a scratch database (or a test's). The zero-shot figures (with `root`) are the
     corpus-only version's; then the curve per order."""
     from django.contrib.auth import get_user_model
@@ -170,7 +171,7 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
         log(f"zero-shot: {result}")
     ids = _ingest(train_texts)
     truth = dict(zip(ids, train_labels))
-    for order in ("review", "random"):
+    for order in orders:
         Mention.objects.update(label_corrected_at=None, label_corrected_by=None)
         ClassifierModel.objects.exclude(pk=first.pk).delete()
         model_activate(model=first)
@@ -201,9 +202,11 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
     return result
 
 
-def bench_learning(*, root: Path, ks=CURVE_KS, log=print) -> dict:
+def bench_learning(*, root: Path, ks=CURVE_KS, orders=ORDERS, log=print) -> dict:
+    """orders: both by default; one at a time lets two processes (two scratch databases) share
+    the work."""
     airline = airline_rows(root)
     if airline is None:
         return {"learning_curve": f"skipped: no airline dataset under {root}"}
-    with scratch_database(), override_settings(CLASSIFIER_RETRAIN_AFTER_CORRECTIONS=10**9):
-        return learning_curve(texts=airline[0], labels=airline[1], ks=ks, root=root, log=log)
+    with scratch_database(f"bench_{'_'.join(orders)}"), override_settings(CLASSIFIER_RETRAIN_AFTER_CORRECTIONS=10**9):
+        return learning_curve(texts=airline[0], labels=airline[1], ks=ks, root=root, orders=orders, log=log)
