@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from complaints.classifier.lifecycle import model_activate
+from complaints.classifier.lifecycle import model_activate, reason_text
 from complaints.models import ClassifierModel, CrisisAlert, CrisisSettings, Note
 
 
@@ -20,7 +20,7 @@ class ClassifierModelAdmin(admin.ModelAdmin):
 
     list_display = ["version", "is_active", "macro_f1_display", "examples", "corrections", "created_at"]
     list_filter = ["is_active"]
-    readonly_fields = ["version", "is_active", "created_at", "examples", "corrections", "note", "scores"]
+    readonly_fields = ["version", "is_active", "created_at", "examples", "corrections", "note", "judgement", "scores"]
     exclude = ["metrics"]
     actions = ["activate"]
 
@@ -50,6 +50,45 @@ class ClassifierModelAdmin(admin.ModelAdmin):
             _("Cross-validated macro-F1"), f"{model.macro_f1:.3f}", m.get("folds", "?"), _("folds"), languages,
             _("precision"), _("recall"), _("examples"), rows,
             _("Confusion matrix (rows: true label, columns: predicted)"), "", head, matrix)
+
+    @admin.display(description=_("judged against the active version"))
+    def judgement(self, model):
+        """The comparison that decided whether this version went live: the same held-out
+        corrections and the same corpus, for both versions."""
+        m = model.metrics
+        decision = m.get("decision")
+        if not decision:
+            return _("Trained before versions were compared on held-out corrections.")
+        verdict = (_("Activated by hand, against the rule") if decision.get("forced") else
+                   _("Activated") if decision["activated"] else _("Kept inactive"))
+        heldout, rows = m.get("heldout") or {}, []
+        if heldout:
+            rows.append((_("held-out corrections (%(n)d, from %(start)s to %(end)s)") % {
+                "n": heldout["mentions"], "start": heldout["from"][:16].replace("T", " "),
+                "end": heldout["until"][:16].replace("T", " ")},
+                f"{heldout['candidate_macro_f1']:.3f}",
+                "–" if heldout.get("active_macro_f1") is None else f"{heldout['active_macro_f1']:.3f}"))
+        before = decision.get("against_corpus") or {}
+        corpus = m.get("corpus") or {}
+        if corpus:
+            rows.append((_("corpus, cross-validated"), f"{corpus['macro_f1']:.3f}",
+                         f"{before['all']:.3f}" if "all" in before else ""))
+            rows += [(f"· {lang}", f"{f1:.3f}", f"{before[lang]:.3f}" if lang in before else "")
+                     for lang, f1 in corpus.get("by_language", {}).items()]
+        calibration = m.get("calibration") or {}
+        confidence = (_("temperature %(t).2f fitted on %(n)d held-out corrections") % {
+            "t": calibration["temperature"], "n": calibration["mentions"]}
+            if calibration.get("method") == "temperature" else
+            _("capped at %(cap).0f %% (the corpus cross-validation's accuracy)") % {"cap": 100 * calibration["cap"]}
+            if calibration.get("method") == "cap" else "–")
+        return format_html(
+            "<p><strong>{}</strong> ({} {})</p><table><tr><th></th><th>{}</th><th>{}</th></tr>{}</table>"
+            "<ul>{}</ul><p>{} {}</p>",
+            verdict, _("compared with"), decision.get("against") or "–",
+            _("this version (macro-F1)"), _("active version then"),
+            format_html_join("", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", rows),
+            format_html_join("", "<li>{}</li>", ((reason_text(r),) for r in decision["reasons"])),
+            _("Confidence shown to people:"), confidence)
 
     @admin.action(description=_("Activate this version"))
     def activate(self, request, queryset):

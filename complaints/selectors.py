@@ -214,3 +214,61 @@ def mention_conversation(*, mention: Mention, limit: int = 20) -> Conversation:
         earlier = [m for m in related.filter(author_id=mention.author_id, posted_at__lt=mention.posted_at)
                    .order_by("-posted_at")[:limit] if m.pk not in seen]
     return Conversation(thread=thread, earlier=earlier)
+
+
+# --- "Check these": the mentions whose label the model is least sure of (issue 22) ---
+from complaints.classifier.lifecycle import classify_probabilities  # noqa: E402
+
+REVIEW_POOL = 200  # least confident stored mentions re-scored by the active version
+REVIEW_DAYS = 30
+
+
+@dataclass
+class ReviewItem:
+    mention: Mention
+    first: str  # the active version's label and calibrated confidence
+    first_confidence: float
+    second: str  # its runner-up
+    second_confidence: float
+
+    @property
+    def margin(self) -> float:
+        return self.first_confidence - self.second_confidence
+
+    @property
+    def first_label(self) -> str:
+        return dict(Label.choices).get(self.first, self.first)
+
+    @property
+    def second_label(self) -> str:
+        return dict(Label.choices).get(self.second, self.second)
+
+    @property
+    def second_percent(self) -> int:
+        return round(100 * self.second_confidence)
+
+
+def brands_worked_on(*, user) -> QuerySet[Brand]:
+    """The brands a person works on: every brand with a site-wide role, else their teams' brands."""
+    return roles.limit_to_brands(Brand.objects.all(), user, field="pk")
+
+
+def review_items(*, user, limit: int = 20, now=None) -> list[ReviewItem] | None:
+    """Recent mentions nobody has labelled, across the person's brands, that the active
+    version is least sure of (smallest gap between its top two labels), scored now: after a
+    retraining the order follows the new version. None when no version is active."""
+    since = (now or timezone.now()) - timedelta(days=REVIEW_DAYS)
+    pool = list(Mention.objects.filter(brand__in=brands_worked_on(user=user), posted_at__gte=since,
+                                       label_corrected_at__isnull=True, confidence__isnull=False)
+                .select_related("brand", "author").order_by("confidence", "-id")[:REVIEW_POOL])
+    scored = classify_probabilities([f"{m.title}\n{m.text}".strip() for m in pool])
+    if scored is None:
+        return None
+    _version, classes, probabilities = scored
+    items = []
+    for mention, row in zip(pool, probabilities):
+        first, second = row.argsort()[::-1][:2]
+        items.append(ReviewItem(mention, str(classes[first]), float(row[first]), str(classes[second]),
+                                float(row[second])))
+    items.sort(key=lambda item: (item.margin, -item.mention.pk))
+    return items[:limit]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from complaints.classifier.lifecycle import classify_texts
 from complaints.triage import priority_apply, triage_fields_apply
-from listening.choices import EventKind, Label, Status
+from listening.choices import OPEN_STATUSES, EventKind, Label, Status
 from listening.models import Mention
 from listening.services import mention_event_add
 from responses.timing import mention_timing_refresh
@@ -62,17 +62,22 @@ def mention_classification_record(
 @transaction.atomic
 def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
     """The person's label wins over the model's from now on, feeds the next training, and
-    enough corrections since the active model was trained start a retraining."""
+    enough corrections since the active model was trained start a retraining. Giving the
+    label the mention already has is a confirmation: it counts as a correction too."""
     if label not in Label.values:
         raise TriageError(_("Unknown label: %(label)s") % {"label": label})
     previous = mention.label
     mention.label, mention.label_corrected_by, mention.label_corrected_at = label, actor, timezone.now()
     mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
-    mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data={"from": previous, "to": label})
+    data = {"from": previous, "to": label, **({"confirmed": True} if previous == label else {})}
+    mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data=data)
     mention_priority_refresh(mention=mention)
     mention_sla_refresh(mention=mention)  # the new label may have another policy
     transaction.on_commit(_retrain_if_enough_corrections)
     return mention
+
+
+RETRAIN_QUEUED = "retrain-queued"  # one retraining queued at a time; released when it has run
 
 
 def _retrain_if_enough_corrections() -> None:
@@ -83,19 +88,21 @@ def _retrain_if_enough_corrections() -> None:
     since = Mention.objects.filter(label_corrected_at__isnull=False)
     if active is not None:
         since = since.filter(label_corrected_at__gt=active.created_at)
-    if since.count() >= settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS and cache.add("retrain-queued", 1, timeout=3600):
+    if since.count() >= settings.CLASSIFIER_RETRAIN_AFTER_CORRECTIONS and cache.add(RETRAIN_QUEUED, 1, timeout=3600):
         retrain_classifier.delay("label corrections")
 
 
 def mentions_unlabelled_classify(*, batch: int = 500) -> int:
     """Mentions stored while no model was active wait unlabelled (model_version empty): once a
-    model is active they get its label, SLA due time and priority, like any new mention.
+    model is active they get its label, SLA due time and priority, like any new mention (a label a
+    person gave stays).
     Rows are claimed with SKIP LOCKED, so two runs never label the same mention twice.
     Returns how many were labelled."""
     done = last_id = 0
     while True:
         with transaction.atomic():
-            chunk = list(Mention.objects.filter(model_version="", pk__gt=last_id).order_by("pk")
+            chunk = list(Mention.objects.filter(model_version="", label_corrected_at__isnull=True, pk__gt=last_id)
+                         .order_by("pk")
                          .select_for_update(skip_locked=True)[:batch])
             if not chunk:
                 return done
@@ -107,6 +114,34 @@ def mentions_unlabelled_classify(*, batch: int = 500) -> int:
                 mention_classification_record(mention=mention, label=label, confidence=confidence,
                                               model_version=version)
         done, last_id = done + len(chunk), chunk[-1].pk
+
+
+def mentions_reclassify(*, since, batch: int = 500) -> int:
+    """After a new version goes live, the open mentions since `since` that nobody labelled
+    get its label and calibrated confidence, so the queue and "Check these" follow what it
+    learnt. A mention whose label changes is recorded as classified again (event, SLA due
+    time, priority); the others only get the new confidence. Returns how many changed label."""
+    changed, last_id = 0, 0
+    while True:
+        chunk = list(Mention.objects.filter(pk__gt=last_id, posted_at__gte=since, label_corrected_at__isnull=True,
+                                            status__in=[s.value for s in OPEN_STATUSES])
+                     .select_related("author").order_by("pk")[:batch])
+        if not chunk:
+            return changed
+        result = classify_texts([f"{m.title}\n{m.text}".strip() for m in chunk])
+        if result is None:
+            return changed
+        version, labels = result
+        same = []
+        for mention, (label, confidence) in zip(chunk, labels):
+            if label != mention.label:
+                mention_classification_record(mention=mention, label=label, confidence=confidence, model_version=version)
+                changed += 1
+            else:
+                mention.confidence, mention.predicted_label, mention.model_version = confidence, label, version
+                same.append(mention)
+        Mention.objects.bulk_update(same, ["confidence", "predicted_label", "model_version"], batch_size=500)
+        last_id = chunk[-1].pk
 
 
 def priorities_refresh(*, batch: int = 2000) -> int:

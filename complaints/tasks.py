@@ -1,15 +1,35 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from complaints.classifier.lifecycle import model_train
-from complaints.services import mentions_unlabelled_classify, priorities_refresh
+from complaints.services import (
+    RETRAIN_QUEUED, mentions_reclassify, mentions_unlabelled_classify, priorities_refresh,
+)
+
+RECLASSIFY_DAYS = 30
 
 
 @shared_task
 def retrain_classifier(reason: str = "nightly") -> dict:
     """Nightly (beat) and after enough label corrections (complaints.services)."""
-    outcome = model_train(note=f"automatic: {reason}")
+    try:
+        outcome = model_train(note=f"automatic: {reason}")
+    finally:
+        cache.delete(RETRAIN_QUEUED)  # the next batch of corrections may queue the next one
+    if outcome.activated:
+        transaction.on_commit(lambda: reclassify_open_mentions.delay())
     return {"version": outcome.model.version, "activated": outcome.activated, "message": outcome.message,
             "labelled": mentions_unlabelled_classify()}
+
+
+@shared_task
+def reclassify_open_mentions(days: int = RECLASSIFY_DAYS) -> int:
+    """After a new version is activated: open mentions nobody labelled follow it."""
+    return mentions_reclassify(since=timezone.now() - timedelta(days=days))
 
 
 @shared_task

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import alert_views, views
+from complaints import alert_views, review_views, views
 
 app_name = "complaints"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("mentions/<int:pk>/note/", views.mention_note, name="mention-note"),
     path("mentions/<int:pk>/assign/", views.mention_assign_view, name="mention-assign"),
     path("mentions/<int:pk>/presence/", views.mention_presence, name="mention-presence"),
+    path("check/", review_views.review, name="review"),
+    path("check/<int:pk>/", review_views.review_answer, name="review-answer"),
     path("alerts/", alert_views.alerts, name="alerts"),
     path("alerts/<int:pk>/acknowledge/", alert_views.alert_acknowledge, name="alert-acknowledge"),
     path("alerts/<int:pk>/resolve/", alert_views.alert_resolve, name="alert-resolve"),

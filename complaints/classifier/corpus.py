@@ -3,6 +3,7 @@
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from complaints.classifier import LABELS
@@ -17,6 +18,7 @@ class Example:
     label: str
     lang: str
     origin: str  # "corpus" or "correction"
+    at: datetime | None = None  # when a person last set (or confirmed) a correction's label
 
 
 def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
@@ -33,15 +35,20 @@ def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
 
 
 def correction_examples() -> list[Example]:
+    """Corrections and confirmations, oldest first. A mention counts once, with the label in
+    force and the time it was last set: correcting it again replaces the earlier label."""
     from listening.models import Mention
 
-    rows = Mention.objects.filter(label_corrected_at__isnull=False).values_list("title", "text", "label", "language")
-    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction") for title, text, label, language in rows]
+    rows = (Mention.objects.filter(label_corrected_at__isnull=False).exclude(label="")
+            .order_by("label_corrected_at", "pk").values_list("title", "text", "label", "language", "label_corrected_at"))
+    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at)
+            for title, text, label, language, at in rows]
 
 
-def training_examples() -> list[Example]:
-    """The corpus plus corrections; a correction replaces a corpus example with the same text."""
+def training_examples(corrections: list[Example] | None = None) -> list[Example]:
+    """The corpus plus corrections (all of them unless given); a correction replaces a corpus
+    example with the same text, and a later correction an earlier one."""
     by_text = {normalize(e.text): e for e in corpus_examples()}
-    for correction in correction_examples():
+    for correction in correction_examples() if corrections is None else corrections:
         by_text[normalize(correction.text)] = correction
     return list(by_text.values())

@@ -172,9 +172,13 @@
           document.getElementById("bulk-label").focus(); }
       },
     };
+    // "Check these": y confirms the proposed label, 1–4 give one; then on to the next mention.
+    const answer = row && row.querySelector(`.review-form [data-key="${event.key}"]`);
+    if (answer) { event.preventDefault(); answer.click(); select(current + 1); return; }
     const action = actions[event.key];
     if (action) { event.preventDefault(); action(); }
   });
+  if (document.querySelector("[data-review-page] tr[data-mention]")) select(0);
 
   // Reply composer: length as the platform counts it, preview, canned responses.
   const X_LINK = 23;

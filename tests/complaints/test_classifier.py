@@ -26,12 +26,14 @@ def test_first_training_activates_with_stored_metrics(db, mini_corpus):
     assert outcome.model.examples == 80
 
 
-def test_a_worse_model_is_refused_unless_forced(db, mini_corpus):
+def test_a_model_worse_on_the_french_corpus_is_refused_unless_forced(db, mini_corpus):
     first = lifecycle.model_train(folds=3).model
-    worse = {**first.metrics, "macro_f1": first.macro_f1 - 0.2}
+    corpus = first.metrics["corpus"]
+    worse = {**first.metrics, "corpus": {**corpus, "by_language": {**corpus["by_language"],
+                                                                    "fr": corpus["by_language"]["fr"] - 0.02}}}
     with mock.patch("complaints.classifier.evaluation.evaluate", return_value=worse):
         refused = lifecycle.model_train(folds=3)
-        assert not refused.activated and "below the active" in refused.message
+        assert not refused.activated and "kept inactive" in refused.message and "(fr) would drop" in refused.message
         assert ClassifierModel.objects.get(is_active=True) == first
         forced = lifecycle.model_train(folds=3, force=True)
     assert forced.activated and ClassifierModel.objects.get(is_active=True) == forced.model

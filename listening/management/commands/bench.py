@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.bench import HeldoutError, bench_classifier
+from complaints.bench import HeldoutError, bench_classifier, datasets_dir
+from complaints.bench_learning import bench_learning
 from complaints.bench_queue import BenchError, bench_queue
 from listening.bench import bench_ingest, print_json
 from responses.bench_export import bench_export
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         classifier.add_argument("--heldout", type=Path, default=None,
                                 help="also score a labelled JSON-lines file (text, label, lang) kept outside the project "
                                      "(or set ECOUTE_HELDOUT)")
+        classifier.add_argument("--no-curve", action="store_true",
+                                help="skip the zero-shot figures and the learning curve (a scratch database, ~30 min)")
+        classifier.add_argument("--curve-order", choices=["both", "review", "random"], default="both",
+                                help="the learning curve in one order only (two processes can share the work)")
+        classifier.add_argument("--curve-only", action="store_true", help="skip throughput and memory")
         queue = sub.add_parser("queue", help="server time of the queue and mention pages over N seeded mentions")
         queue.add_argument("--mentions", type=int, default=1_000_000,
                            help="bench mentions to have in the database (seeded once, then reused)")
@@ -39,9 +45,13 @@ class Command(BaseCommand):
             print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"]))
         elif options["which"] == "classifier":
             try:
-                result = bench_classifier(heldout=options["heldout"])
+                result = {"benchmark": "classifier"} if options["curve_only"] else bench_classifier(
+                    heldout=options["heldout"])
             except HeldoutError as error:
                 raise CommandError(str(error)) from None
+            if not options["no_curve"]:
+                orders = ("review", "random") if options["curve_order"] == "both" else (options["curve_order"],)
+                result.update(bench_learning(root=datasets_dir(), orders=orders, log=self.stderr.write))
             print_json(self.stdout, result)
         elif options["which"] == "queue":
             try:
