@@ -14,12 +14,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import override_settings
 from django.utils import timezone
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
+from accounts import roles
 from complaints.bench import mapped
 from complaints.classifier import LABELS
 from complaints.classifier.calibration import expected_calibration_error
@@ -161,7 +163,9 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
 
     train_texts, test_texts, train_labels, test_labels = train_test_split(
         texts, labels, test_size=0.5, stratify=labels, random_state=seed)
+    # A community manager on every brand, as the review queue only shows a person's own brands.
     actor = get_user_model().objects.create(username="bench-reviewer")
+    actor.groups.add(Group.objects.get_or_create(name=roles.COMMUNITY_MANAGER)[0])
     started = time.perf_counter()
     first = model_train(note="bench: corpus only").model
     result = {"curve_split": {"train": len(train_texts), "test": len(test_texts), "seed": seed},
