@@ -7,7 +7,8 @@ import pytest
 
 from listening.choices import CredentialPlatform, SourceKind
 from listening.models import Credential
-from responses.models import Response, SLAPolicy
+from responses.models import Response
+from sla.models import SLAPolicy
 from tests.factories import AuthorFactory, BrandFactory, MentionFactory, SourceFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
