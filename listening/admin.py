@@ -9,8 +9,8 @@ from listening.choices import SourceState
 from listening.forms import CredentialForm, SourceForm, secret_fields_of
 from listening.models import Author, Brand, Credential, Mention, MentionEvent, Source
 from listening.polling import source_cursor_reset, source_resume
+from listening.services import source_save, sources_delete
 from platforms.registry import PLATFORMS
-from listening.schedules import source_schedule_remove, source_schedule_sync
 
 STATE_COLOURS = {
     SourceState.HEALTHY: "#067647", SourceState.FAILING: "#b54708",
@@ -80,24 +80,20 @@ class BrandAdmin(admin.ModelAdmin):
         return brand.sources.count()
 
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Source:
-            for source in formset.deleted_objects:
-                source_schedule_remove(source_id=source.pk)
-            for source in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
-                source_schedule_sync(source=source)
+        if formset.model is not Source:
+            return super().save_formset(request, form, formset, change)
+        for source in formset.save(commit=False):
+            source_save(source=source)
+        sources_delete(source_ids=[source.pk for source in formset.deleted_objects])
+        formset.save_m2m()
 
     def delete_model(self, request, brand):
-        source_ids = list(brand.sources.values_list("pk", flat=True))
+        sources_delete(source_ids=list(brand.sources.values_list("pk", flat=True)))
         super().delete_model(request, brand)
-        for source_id in source_ids:
-            source_schedule_remove(source_id=source_id)
 
     def delete_queryset(self, request, queryset):
-        source_ids = list(Source.objects.filter(brand__in=queryset).values_list("pk", flat=True))
+        sources_delete(source_ids=list(Source.objects.filter(brand__in=queryset).values_list("pk", flat=True)))
         super().delete_queryset(request, queryset)
-        for source_id in source_ids:
-            source_schedule_remove(source_id=source_id)
 
 
 @admin.register(Source)
@@ -128,19 +124,13 @@ class SourceAdmin(admin.ModelAdmin):
                                      "stored are not stored twice."))
 
     def save_model(self, request, source, form, change):
-        super().save_model(request, source, form, change)
-        source_schedule_sync(source=source)
+        source_save(source=source)
 
     def delete_model(self, request, source):
-        source_id = source.pk
-        super().delete_model(request, source)
-        source_schedule_remove(source_id=source_id)
+        sources_delete(source_ids=[source.pk])
 
     def delete_queryset(self, request, queryset):
-        source_ids = list(queryset.values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        for source_id in source_ids:
-            source_schedule_remove(source_id=source_id)
+        sources_delete(source_ids=list(queryset.values_list("pk", flat=True)))
 
     @admin.display(description=_("state"), ordering="state")
     def state_badge(self, source):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from listening.choices import Platform, SourceKind
 from listening.ingestion import IngestResult, mention_ingest
 from listening.models import Brand, Source
+from listening.services import source_save
 from platforms.normalized import NormalizedAuthor, NormalizedMention
 
 logger = logging.getLogger(__name__)
@@ -164,8 +165,8 @@ def _row_item(row: dict, tz) -> tuple[str, NormalizedMention]:
 
 def mentions_import(*, brand: Brand, raw: bytes, fmt: str, name: str) -> ImportReport:
     report = ImportReport()
-    source, _ = Source.objects.get_or_create(brand=brand, kind=SourceKind.FILE_IMPORT, target=name[:500],
-                                             defaults={"enabled": False})
+    source = Source.objects.filter(brand=brand, kind=SourceKind.FILE_IMPORT, target=name[:500]).first() or \
+        source_save(source=Source(brand=brand, kind=SourceKind.FILE_IMPORT, target=name[:500], enabled=False))
     tz = zoneinfo.ZoneInfo(brand.time_zone)
     batches: dict[str, list[tuple[int, NormalizedMention]]] = {}
 

@@ -1,11 +1,30 @@
-"""Writes for listening: the mention event log. Storing mentions is in listening/ingestion.py."""
+"""Writes for listening: sources with their polling schedules, and the mention event log.
+Storing mentions is in listening/ingestion.py."""
 
+from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
 from core import events
 from listening.choices import EventKind, Status
-from listening.models import Mention, MentionEvent
+from listening.models import Mention, MentionEvent, Source
+from listening.schedules import source_schedule_remove, source_schedule_sync
+
+@transaction.atomic
+def source_save(*, source: Source) -> Source:
+    """Creates or updates a source, and its polling schedule with it."""
+    source.save()
+    source_schedule_sync(source=source)
+    return source
+
+
+@transaction.atomic
+def sources_delete(*, source_ids: list[int]) -> None:
+    """Deletes these sources (their mentions stay, without a source) and their schedules."""
+    Source.objects.filter(pk__in=source_ids).delete()
+    for source_id in source_ids:
+        source_schedule_remove(source_id=source_id)
+
 
 # Which entries of the event log other tools hear of (core/events.py), and under what name.
 _PUBLISHED = {EventKind.CREATED: events.MENTION_CREATED, EventKind.CLASSIFIED: events.MENTION_CLASSIFIED,

@@ -4,7 +4,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
-from listening.models import Source
+from listening.choices import SourceKind
+from listening.importing import mentions_import
+from listening.models import Brand, Source
+from listening.services import source_save, sources_delete
+from tests.factories import BrandFactory
 from tests.platforms.fakes import SEARCH_URL, search_page, tweet
 
 
@@ -28,6 +32,47 @@ def test_the_admin_keeps_each_sources_schedule_in_step(client, admin_user, x_sou
 
     client.post(f"/admin/listening/source/{x_source.pk}/delete/", {"post": "yes"})
     assert not Source.objects.filter(pk=x_source.pk).exists() and _task(x_source.pk) is None
+
+
+def test_a_source_added_in_the_brand_form_is_polled_and_removed_with_it(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/listening/brand/add/", {
+        "name": "Lumio", "slug": "lumio", "time_zone": "Europe/Paris", "own_accounts": "",
+        "sources-TOTAL_FORMS": "1", "sources-INITIAL_FORMS": "0",
+        "sources-0-kind": SourceKind.FEED, "sources-0-target": "https://blog.example/feed.xml",
+        "sources-0-enabled": "on", "sources-0-poll_every_minutes": "15", "sources-0-keywords": "",
+        "credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    source = Source.objects.get(brand__slug="lumio")
+    assert (_task(source.pk).interval.every, _task(source.pk).enabled) == (15, True)
+    brand = Brand.objects.get(slug="lumio")
+    client.post(f"/admin/listening/brand/{brand.pk}/delete/", {"post": "yes"})
+    assert not Brand.objects.filter(pk=brand.pk).exists() and _task(source.pk) is None
+
+
+def test_the_service_keeps_the_schedule_whoever_saves_the_source(db):
+    source = source_save(source=Source(brand=BrandFactory(), kind=SourceKind.FEED, target="https://blog.example/a.xml",
+                                       poll_every_minutes=20))
+    assert (_task(source.pk).interval.every, _task(source.pk).enabled) == (20, True)
+    source.enabled = False
+    source_save(source=source)
+    assert _task(source.pk).enabled is False
+    source.kind = SourceKind.FILE_IMPORT  # not polled: no schedule
+    source_save(source=source)
+    assert _task(source.pk) is None
+    sources_delete(source_ids=[source.pk])
+    assert not Source.objects.filter(pk=source.pk).exists()
+
+
+def test_a_file_import_makes_its_source_through_the_service_and_it_is_not_polled(db):
+    brand = BrandFactory()
+    report = mentions_import(brand=brand, raw=b'{"id": "1", "text": "Toujours pas de fibre", '
+                                              b'"posted_at": "2026-04-30T10:00:00+02:00"}\n', fmt="jsonl", name="calls.jsonl")
+    source = Source.objects.get(brand=brand, kind=SourceKind.FILE_IMPORT)
+    assert report.stored.new == 1 and source.target == "calls.jsonl" and not source.enabled
+    assert _task(source.pk) is None
+    assert not PeriodicTask.objects.filter(task="listening.tasks.poll_source", args=json.dumps([source.pk])).exists()
 
 
 def test_poll_command_prints_counts_per_source(http, x_source, capsys):

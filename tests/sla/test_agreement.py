@@ -166,3 +166,54 @@ def test_the_words_follow_the_state(business_brand, clock):
     assert (friday.text, friday.level) == ("due in 2 days 21 h", "ok")  # wall-clock time to Monday 09:30
     late = sla_state(mention, at=paris(2026, 5, 4, 16, 20)).headline
     assert (late.text, late.level) == ("breached 6 h 50 min ago", "breached")
+
+
+def resolution_seen_everywhere(client, mention, at) -> dict:
+    """The resolution's state as each place that shows it does, at `at`."""
+    page = client.get(f"/mentions/{mention.pk}/").content.decode()
+    Notification.objects.filter(mention=mention).delete()
+    sla_alerts_send(now=at)
+    kinds = set(Notification.objects.filter(mention=mention, target=SLATarget.RESOLUTION)
+                .values_list("kind", flat=True))
+    day = timezone.localtime(mention.posted_at, PARIS).date()
+    report = report_build(filters=ReportFilters(brand_ids=(mention.brand_id,), start=day, end=day, grouping="day",
+                                                time_zone="Europe/Paris"), now=at)
+    return {
+        "response-times panel": _level(page, r"<h3>Resolution"),
+        "alert": {frozenset(): "quiet", frozenset({NotificationKind.NEAR_BREACH}): "near",
+                  frozenset({NotificationKind.BREACH}): "breached"}.get(frozenset(kinds), str(kinds)),
+        "report": "breached" if report.tables["sla"].total[3] else "not breached",
+    }
+
+
+def resolution_expected(level: str) -> dict:
+    return {"response-times panel": level, "alert": level if level in ("near", "breached") else "quiet",
+            "report": "breached" if level == "breached" else "not breached"}
+
+
+@pytest.mark.parametrize("counted_in, times", [
+    # Posted 10:00, answered 10:10, waiting for the customer 10:30-12:00: 90 minutes not counted.
+    (CountedIn.CALENDAR, [(paris(2026, 4, 30, 12, 30), "ok"),  # 60 of 120 counted, 150 since posting
+                          (paris(2026, 4, 30, 13, 20), "near"),  # 110
+                          (paris(2026, 4, 30, 13, 35), "breached")]),  # 125
+    # Business hours, and the shift change at lunch on top of the pause.
+    (CountedIn.BUSINESS_HOURS, [(paris(2026, 4, 30, 14, 30), "ok"),  # 30 + 30 of 120
+                                (paris(2026, 4, 30, 15, 20), "near"),  # 110
+                                (paris(2026, 4, 30, 15, 35), "breached")]),  # 125
+])
+def test_the_resolution_after_a_wait_for_the_customer_is_one_state(cm_client, people, business_brand, clock,
+                                                                    counted_in, times):
+    from responses.sending import response_record_sent
+
+    business_brand.sla_policies.all().delete()
+    SLAPolicyFactory(brand=business_brand, label="", first_response_minutes=60, resolution_minutes=120,
+                     near_breach_percent=90, counted_in=counted_in)
+    clock(paris(2026, 4, 30, 10))
+    mention = _ingested(business_brand, posted_at=paris(2026, 4, 30, 10))
+    response_record_sent(mention=mention, text="Nous regardons", author=people, sent_at=paris(2026, 4, 30, 10, 10))
+    mention_status_set(mention=mention, status=Status.WAITING, actor=people, at=paris(2026, 4, 30, 10, 30))
+    clock(paris(2026, 4, 30, 12))
+    mention_status_set(mention=mention, status=Status.OPEN, actor=people, at=paris(2026, 4, 30, 12))
+    for at, level in times:
+        clock(at)
+        assert resolution_seen_everywhere(cm_client, mention, at) == resolution_expected(level), at
