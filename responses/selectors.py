@@ -2,17 +2,13 @@ from django.db.models import Prefetch
 
 from listening.models import Mention, MentionEvent
 from platforms.registry import PLATFORMS
-from responses.models import Notification, Response, ResponseChannel, ResponseStatus, Visibility
+from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
 
 
 def mentions_with_events(*, mention_ids) -> list[Mention]:
     events = Prefetch("events", queryset=MentionEvent.objects.order_by("at", "id"))
     return list(Mention.objects.filter(pk__in=mention_ids).select_related("assignee", "author", "brand")
                 .prefetch_related(events).order_by("pk"))
-
-
-def notifications_unread(*, user, limit: int = 20) -> list[Notification]:
-    return list(Notification.objects.filter(user=user, read_at__isnull=True).select_related("mention")[:limit])
 
 
 def private_reply_taken(*, mention) -> bool:

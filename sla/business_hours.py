@@ -180,11 +180,3 @@ class BusinessCalendar:
             else:
                 high = middle
         return high.replace(microsecond=0)  # offsets change on whole seconds
-
-
-def business_add(*, start: datetime, minutes: float, calendar: BusinessCalendar | CalendarClock) -> datetime:
-    return calendar.add(start=start, minutes=minutes)
-
-
-def business_minutes_between(*, start: datetime, end: datetime, calendar: BusinessCalendar | CalendarClock) -> float:
-    return calendar.minutes_between(start=start, end=end)

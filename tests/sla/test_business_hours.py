@@ -11,9 +11,7 @@ from listening.choices import Platform
 from listening.ingestion import mention_ingest
 from listening.models import Mention
 from platforms.normalized import NormalizedAuthor, NormalizedMention
-from sla.business_hours import (
-    BusinessCalendar, CalendarClock, CalendarError, Shift, business_add, business_minutes_between,
-)
+from sla.business_hours import BusinessCalendar, CalendarClock, CalendarError, Shift
 from sla.models import CountedIn
 from sla.selectors import sla_policies_by_label
 from sla.state import sla_state
@@ -42,8 +40,8 @@ def friday_night() -> BusinessCalendar:
 
 def test_the_weekend_without_shifts_does_not_count():
     cal = office_hours()
-    assert business_add(start=paris(2026, 3, 27, 16), minutes=120, calendar=cal) == paris(2026, 3, 30, 10)
-    assert business_minutes_between(start=paris(2026, 3, 27, 16), end=paris(2026, 3, 30, 10), calendar=cal) == 120
+    assert cal.add(start=paris(2026, 3, 27, 16), minutes=120) == paris(2026, 3, 30, 10)
+    assert cal.minutes_between(start=paris(2026, 3, 27, 16), end=paris(2026, 3, 30, 10)) == 120
 
 
 def test_time_outside_shifts_starts_at_the_next_opening():
@@ -117,7 +115,7 @@ def test_calendar_time_counts_every_real_minute():
     start = paris(2026, 3, 28, 23)
     assert clock.add(start=start, minutes=4 * 60) == paris(2026, 3, 29, 4)  # 02:00–03:00 doesn't exist
     assert clock.minutes_between(start=start, end=paris(2026, 3, 29, 4)) == 4 * 60
-    assert business_add(start=start, minutes=90, calendar=clock) == start + timedelta(minutes=90)
+    assert clock.add(start=start, minutes=90) == start + timedelta(minutes=90)
 
 
 def test_minutes_between_is_negative_when_the_end_comes_first():
