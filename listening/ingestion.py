@@ -1,4 +1,5 @@
-"""Storing fetched mentions: once, in bulk, with their triage fields already set.
+"""Storing fetched mentions: once, in bulk, with their label and triage fields already set
+by the steps the layer above installs (listening/steps.py, pipeline/ingestion.py).
 
 One batch = authors upserted in one statement, new mentions inserted with
 INSERT ... ON CONFLICT DO NOTHING RETURNING (the rows that come back are exactly the new
