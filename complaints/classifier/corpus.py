@@ -19,6 +19,7 @@ class Example:
     lang: str
     origin: str  # "corpus" or "correction"
     at: datetime | None = None  # when a person last set (or confirmed) a correction's label
+    spot_check: bool = False  # the mention was drawn at random in "Check these", not for being unsure
 
 
 def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
@@ -36,13 +37,20 @@ def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
 
 def correction_examples() -> list[Example]:
     """Corrections and confirmations, oldest first. A mention counts once, with the label in
-    force and the time it was last set: correcting it again replaces the earlier label."""
-    from listening.models import Mention
+    force and the time it was last set: correcting it again replaces the earlier label — and
+    whether it was a spot check is that last answer's."""
+    from django.db.models import OuterRef, Subquery
 
+    from listening.choices import EventKind
+    from listening.models import Mention, MentionEvent
+
+    last_answer = (MentionEvent.objects.filter(mention=OuterRef("pk"), kind=EventKind.LABEL_CORRECTED)
+                   .order_by("-at", "-pk").values("data__spot_check")[:1])
     rows = (Mention.objects.filter(label_corrected_at__isnull=False).exclude(label="")
-            .order_by("label_corrected_at", "pk").values_list("title", "text", "label", "language", "label_corrected_at"))
-    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at)
-            for title, text, label, language, at in rows]
+            .annotate(spot_check=Subquery(last_answer)).order_by("label_corrected_at", "pk")
+            .values_list("title", "text", "label", "language", "label_corrected_at", "spot_check"))
+    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at, spot_check is True)
+            for title, text, label, language, at, spot_check in rows]
 
 
 def training_examples(corrections: list[Example] | None = None) -> list[Example]:

@@ -173,9 +173,27 @@ def _heldout_figures(pipeline, active: ClassifierModel | None, heldout: list[Exa
     return figures, probabilities, truth
 
 
+def _spot_checks(examples: list[Example], out_of_fold: np.ndarray, heldout: list[Example],
+                 heldout_probabilities: np.ndarray | None, classes) -> tuple[np.ndarray, np.ndarray]:
+    """(probabilities, truth as column indexes in LABELS order) of the corrections that were
+    spot checks, each scored by a model that never saw it: out of fold for those trained on,
+    the candidate itself for the held-out ones."""
+    rows = [i for i, e in enumerate(examples) if e.origin == "correction" and e.spot_check]
+    probabilities, truth = [out_of_fold[rows]], [LABELS.index(examples[i].label) for i in rows]
+    if heldout and heldout_probabilities is not None:
+        # The candidate's columns are its classes; put them in LABELS order.
+        order = [LABELS.index(str(label)) for label in classes]
+        in_labels_order = np.zeros_like(heldout_probabilities)
+        in_labels_order[:, order] = heldout_probabilities
+        kept = [i for i, e in enumerate(heldout) if e.spot_check]
+        probabilities.append(in_labels_order[kept])
+        truth += [LABELS.index(heldout[i].label) for i in kept]
+    return np.vstack(probabilities), np.array(truth, dtype=int)
+
+
 def model_train(*, force: bool = False, folds: int = 5, note: str = "") -> TrainOutcome:
     # Imported here: scikit-learn is needed to train, not by workers that only classify.
-    from complaints.classifier.evaluation import evaluate
+    from complaints.classifier.evaluation import cross_validate
     from complaints.classifier.pipeline import build_pipeline
 
     judged = ClassifierModel.objects.filter(is_active=True).first()
@@ -187,8 +205,8 @@ def model_train(*, force: bool = False, folds: int = 5, note: str = "") -> Train
             f"Too few labelled examples to train ({', '.join(f'{k}: {v}' for k, v in counts.items())}); each label "
             f"needs at least {folds * 2}. The corpus lives in complaints/corpus/*.jsonl.")
     texts, labels = [e.text for e in examples], [e.label for e in examples]
-    metrics = evaluate(texts, labels, strata=[f"{e.label}|{e.lang}" for e in examples], folds=folds,
-                       origins=[e.origin for e in examples])
+    metrics, out_of_fold = cross_validate(texts, labels, strata=[f"{e.label}|{e.lang}" for e in examples], folds=folds,
+                                          origins=[e.origin for e in examples])
     pipeline = build_pipeline().fit(texts, labels)
     used = [e.at for e in examples if e.origin == "correction"]
     metrics.update(corpus_digest=_corpus_digest(examples), trained_until=max(used).isoformat() if used else None)
@@ -196,6 +214,7 @@ def model_train(*, force: bool = False, folds: int = 5, note: str = "") -> Train
     if heldout:
         metrics["heldout"], probabilities, truth = _heldout_figures(pipeline, judged, heldout)
     metrics["calibration"] = calibration_fit(probabilities=probabilities, truth=truth,
+                                             spot_checks=_spot_checks(examples, out_of_fold, heldout, probabilities, pipeline.classes_),
                                              cv_accuracy=(metrics.get("corpus") or metrics)["accuracy"])
     better, reasons = activation_judge(candidate=metrics, active=judged)
     buffer = io.BytesIO()
