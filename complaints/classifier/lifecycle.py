@@ -18,6 +18,7 @@ another version is activated."""
 import hashlib
 import io
 import math
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +30,7 @@ from django.utils import timezone
 from complaints.classifier import LABELS
 from complaints.classifier.calibration import calibrated, calibration_fit
 from complaints.classifier.corpus import Example, correction_examples, training_examples
+from complaints.classifier.lexicon import language_guess
 from complaints.models import ClassifierModel
 
 _loaded: dict = {"version": None, "pipeline": None, "calibration": None}
@@ -37,6 +39,10 @@ HELDOUT_SHARE = 0.2  # of all corrections, the newest ones
 HELDOUT_MIN = 30  # fewer new corrections than this: no held-out judgement yet
 HELDOUT_MAX = 300
 GUARD_DROP = 0.01
+# In a language people corrected (HELDOUT_MIN or more new corrections), when the held-out
+# corrections prefer the candidate, the corpus may give up this much: the corrections are the
+# people's own labelling of their own stream, and where it differs from the corpus's, it wins.
+CORRECTED_GUARD_DROP = 0.03
 CLEARLY_WORSE = 0.95  # share of resamples of the held-out slice in which the candidate scores lower
 
 
@@ -114,31 +120,39 @@ def activation_judge(*, candidate: dict, active: ClassifierModel | None) -> tupl
     if active is None:
         return True, [{"code": "first"}]
     reasons, ok = [], True
+    heldout_reason = _heldout_reason(candidate.get("heldout"))
+    # Where people corrected, and the real mentions held out say the candidate is better, the
+    # corpus may drop a little more; elsewhere (French when English was corrected) it may not.
+    corrected = sorted(lang for lang, n in (candidate.get("new_corrections") or {}).items()
+                       if lang and n >= HELDOUT_MIN) if heldout_reason["code"] == "heldout_better" else []
     before, after = _guard_figures(active.metrics), _guard_figures(candidate)
     if candidate.get("corpus_digest") and active.metrics.get("corpus_digest") not in (None, candidate["corpus_digest"]):
         reasons.append({"code": "corpus_changed"})
     else:
         for key in sorted(set(before) & set(after)):
-            if after[key] < before[key] - GUARD_DROP:
+            allowed = CORRECTED_GUARD_DROP if key in corrected or (key == "all" and corrected) else GUARD_DROP
+            if after[key] < before[key] - allowed:
                 ok = False
-                reasons.append({"code": "corpus_dropped", "scope": key, "before": before[key], "after": after[key]})
+                reasons.append({"code": "corpus_dropped", "scope": key, "before": before[key], "after": after[key],
+                                "allowed": allowed})
         if ok:
-            reasons.append({"code": "corpus_kept", "drop": GUARD_DROP})
-    heldout = candidate.get("heldout")
-    if heldout and heldout.get("active_macro_f1") is not None:
-        figures = {"mentions": heldout["mentions"], "candidate": heldout["candidate_macro_f1"],
-                   "active": heldout["active_macro_f1"]}
-        if figures["candidate"] >= figures["active"]:
-            reasons.append({"code": "heldout_better", **figures})
-        elif heldout.get("worse_share", 1.0) < CLEARLY_WORSE:
-            # A few dozen corrections: one mention more or less moves macro-F1 by a few points.
-            reasons.append({"code": "heldout_within_noise", "share": heldout.get("worse_share"), **figures})
-        else:
-            ok = False
-            reasons.append({"code": "heldout_worse", **figures})
-    else:
-        reasons.append({"code": "no_heldout", "minimum": HELDOUT_MIN})
-    return ok, reasons
+            reasons.append({"code": "corpus_kept", "drop": GUARD_DROP,
+                            **({"corrected": corrected, "corrected_drop": CORRECTED_GUARD_DROP} if corrected else {})})
+    ok = ok and heldout_reason["code"] != "heldout_worse"
+    return ok, reasons + [heldout_reason]
+
+
+def _heldout_reason(heldout: dict | None) -> dict:
+    if not heldout or heldout.get("active_macro_f1") is None:
+        return {"code": "no_heldout", "minimum": HELDOUT_MIN}
+    figures = {"mentions": heldout["mentions"], "candidate": heldout["candidate_macro_f1"],
+               "active": heldout["active_macro_f1"]}
+    if figures["candidate"] >= figures["active"]:
+        return {"code": "heldout_better", **figures}
+    if heldout.get("worse_share", 1.0) < CLEARLY_WORSE:
+        # A few dozen corrections: one mention more or less moves macro-F1 by a few points.
+        return {"code": "heldout_within_noise", "share": heldout.get("worse_share"), **figures}
+    return {"code": "heldout_worse", **figures}
 
 
 def _pipeline_of(model: ClassifierModel):
@@ -209,7 +223,10 @@ def model_train(*, force: bool = False, folds: int = 5, note: str = "") -> Train
                                           origins=[e.origin for e in examples])
     pipeline = build_pipeline().fit(texts, labels)
     used = [e.at for e in examples if e.origin == "correction"]
-    metrics.update(corpus_digest=_corpus_digest(examples), trained_until=max(used).isoformat() if used else None)
+    since = trained_until(judged)
+    new = Counter(e.lang or language_guess(e.text) for e in train_on + heldout if since is None or e.at > since)
+    metrics.update(corpus_digest=_corpus_digest(examples), trained_until=max(used).isoformat() if used else None,
+                   new_corrections=dict(new))
     probabilities = truth = None
     if heldout:
         metrics["heldout"], probabilities, truth = _heldout_figures(pipeline, judged, heldout)
@@ -253,6 +270,11 @@ def reason_text(reason: dict) -> str:
         scope = _("overall") if reason["scope"] == "all" else reason["scope"]
         return _("corpus macro-F1 (%(scope)s) would drop from %(before).3f to %(after).3f") % {
             "scope": scope, "before": reason["before"], "after": reason["after"]}
+    if code == "corpus_kept" and reason.get("corrected"):
+        return _("corpus macro-F1 within %(drop).2f of the active version, and within %(corrected_drop).2f "
+                 "overall and in the corrected languages (%(languages)s), which the held-out corrections "
+                 "prefer") % {"drop": reason["drop"], "corrected_drop": reason["corrected_drop"],
+                              "languages": ", ".join(reason["corrected"])}
     if code == "corpus_kept":
         return _("corpus macro-F1 overall and per language within %(drop).2f of the active version") % {
             "drop": reason["drop"]}
