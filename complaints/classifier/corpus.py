@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from django.db.models import OuterRef, Subquery
+
 from complaints.classifier import LABELS
 from complaints.classifier.text import normalize
+from listening.choices import EventKind
+from listening.models import Mention, MentionEvent
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -39,11 +43,6 @@ def correction_examples() -> list[Example]:
     """Corrections and confirmations, oldest first. A mention counts once, with the label in
     force and the time it was last set: correcting it again replaces the earlier label — and
     whether it was a spot check is that last answer's."""
-    from django.db.models import OuterRef, Subquery
-
-    from listening.choices import EventKind
-    from listening.models import Mention, MentionEvent
-
     last_answer = (MentionEvent.objects.filter(mention=OuterRef("pk"), kind=EventKind.LABEL_CORRECTED)
                    .order_by("-at", "-pk").values("data__spot_check")[:1])
     rows = (Mention.objects.filter(label_corrected_at__isnull=False).exclude(label="")
