@@ -127,10 +127,12 @@ def _ingest(texts: list[str]) -> list[int]:
     return [ids[f"bench-{n}"] for n in range(len(texts))]
 
 
-def _answer(*, pks: list[int], truth: dict[int, str], actor, spot_checks: frozenset = frozenset()) -> None:
+def _answer(*, pks: list[int], truth: dict[int, str], actor, spot_checks: frozenset = frozenset(),
+            review: bool = False) -> None:
+    """review: the ids come from "Check these" (each one a spot check or one of the least sure)."""
     for mention in Mention.objects.filter(pk__in=pks).select_related("author").order_by("pk"):
         mention_label_correct(mention=mention, label=truth[mention.pk], actor=actor,
-                              spot_check=mention.pk in spot_checks)
+                              spot_check=mention.pk in spot_checks, unsure=review and mention.pk not in spot_checks)
 
 
 def _next_in_review_order(*, count: int, actor, rng: random.Random):
@@ -187,7 +189,7 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
             if k > done:
                 if order == "review":
                     for batch, spots in _next_in_review_order(count=k - done, actor=actor, rng=spot_rng):
-                        _answer(pks=batch, truth=truth, actor=actor, spot_checks=spots)
+                        _answer(pks=batch, truth=truth, actor=actor, spot_checks=spots, review=True)
                 else:
                     _answer(pks=shuffled[done:k], truth=truth, actor=actor)
                 done = k

@@ -24,6 +24,7 @@ class Example:
     origin: str  # "corpus" or "correction"
     at: datetime | None = None  # when a person last set (or confirmed) a correction's label
     spot_check: bool = False  # the mention was drawn at random in "Check these", not for being unsure
+    unsure: bool = False  # "Check these" showed it for being among the active version's least sure
 
 
 def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
@@ -42,14 +43,16 @@ def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
 def correction_examples() -> list[Example]:
     """Corrections and confirmations, oldest first. A mention counts once, with the label in
     force and the time it was last set: correcting it again replaces the earlier label — and
-    whether it was a spot check is that last answer's."""
-    last_answer = (MentionEvent.objects.filter(mention=OuterRef("pk"), kind=EventKind.LABEL_CORRECTED)
-                   .order_by("-at", "-pk").values("data__spot_check")[:1])
+    how it was asked (a spot check, one of the least sure in "Check these") is that last answer's."""
+    answers = MentionEvent.objects.filter(mention=OuterRef("pk"), kind=EventKind.LABEL_CORRECTED).order_by("-at", "-pk")
     rows = (Mention.objects.filter(label_corrected_at__isnull=False).exclude(label="")
-            .annotate(spot_check=Subquery(last_answer)).order_by("label_corrected_at", "pk")
-            .values_list("title", "text", "label", "language", "label_corrected_at", "spot_check"))
-    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at, spot_check is True)
-            for title, text, label, language, at, spot_check in rows]
+            .annotate(spot_check=Subquery(answers.values("data__spot_check")[:1]),
+                      unsure=Subquery(answers.values("data__unsure")[:1]))
+            .order_by("label_corrected_at", "pk")
+            .values_list("title", "text", "label", "language", "label_corrected_at", "spot_check", "unsure"))
+    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at, spot_check is True,
+                    unsure is True)
+            for title, text, label, language, at, spot_check, unsure in rows]
 
 
 def training_examples(corrections: list[Example] | None = None) -> list[Example]:

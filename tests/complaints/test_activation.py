@@ -216,3 +216,18 @@ def test_the_language_of_a_correction_without_one_is_guessed():
     assert language_guess("@NorthwindAir my bag is on the carousel, the handle is on the floor") == "en"
     assert language_guess("@AirHexa ma valise est sur le tapis, la poignée est par terre") == "fr"
     assert language_guess("QX7R2L") == ""
+
+
+def test_mentions_shown_for_being_least_sure_train_but_never_judge():
+    from complaints.classifier.corpus import Example
+
+    start = timezone.now() - timedelta(days=1)
+    plain = [Example(f"plain {n}", "complaint", "en", "correction", start + timedelta(minutes=n)) for n in range(150)]
+    unsure = [Example(f"unsure {n}", "question", "en", "correction", start + timedelta(minutes=200 + n), unsure=True)
+              for n in range(50)]
+    train_on, heldout = lifecycle.heldout_split(corrections=plain + unsure, after=None)
+    # The newest 20 % of those that can judge: 30 plain ones; every "least sure" answer is trained on.
+    assert [e.text for e in heldout] == [f"plain {n}" for n in range(120, 150)]
+    assert len(train_on) == 170 and all(e in train_on for e in unsure)
+    # Only least-sure answers: nothing can judge yet, everything trains.
+    assert lifecycle.heldout_split(corrections=unsure, after=None) == (unsure, [])

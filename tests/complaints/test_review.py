@@ -116,13 +116,13 @@ def test_every_fifth_row_is_a_spot_check_drawn_from_the_whole_stream(db, mini_co
     assert len(draws) > 1
 
 
-def test_a_spot_check_answer_is_marked_and_the_latest_answer_decides(db, mini_corpus, community_manager):
+def test_how_an_answer_was_asked_is_marked_and_the_latest_answer_decides(db, mini_corpus, community_manager):
     lifecycle.model_train()
     mention = _stored(TEXTS[:1])[0]
     client = Client()
     client.force_login(community_manager)
     client.post(f"/check/{mention.pk}/", {"label": "complaint", "proposed": "complaint", "spot_check": "1"})
     assert mention.events.get(kind=EventKind.LABEL_CORRECTED).data["spot_check"] is True
-    assert [(e.label, e.spot_check) for e in correction_examples()] == [("complaint", True)]
-    client.post(f"/check/{mention.pk}/", {"label": "question", "proposed": "complaint"})  # answered again, not drawn
-    assert [(e.label, e.spot_check) for e in correction_examples()] == [("question", False)]
+    assert [(e.label, e.spot_check, e.unsure) for e in correction_examples()] == [("complaint", True, False)]
+    client.post(f"/check/{mention.pk}/", {"label": "question", "proposed": "complaint"})  # shown for being unsure
+    assert [(e.label, e.spot_check, e.unsure) for e in correction_examples()] == [("question", False, True)]
