@@ -3,6 +3,7 @@ import json
 from datetime import timedelta
 from unittest import mock
 
+import numpy as np
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ def test_a_model_worse_on_the_french_corpus_is_refused_unless_forced(db, mini_co
     corpus = first.metrics["corpus"]
     worse = {**first.metrics, "corpus": {**corpus, "by_language": {**corpus["by_language"],
                                                                     "fr": corpus["by_language"]["fr"] - 0.02}}}
-    with mock.patch("complaints.classifier.evaluation.evaluate", return_value=worse):
+    with mock.patch("complaints.classifier.evaluation.cross_validate", return_value=(worse, np.zeros((0, 4)))):
         refused = lifecycle.model_train(folds=3)
         assert not refused.activated and "kept inactive" in refused.message and "(fr) would drop" in refused.message
         assert ClassifierModel.objects.get(is_active=True) == first
