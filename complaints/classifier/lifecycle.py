@@ -40,7 +40,7 @@ HELDOUT_MIN = 30  # fewer new corrections than this: no held-out judgement yet
 HELDOUT_MAX = 300
 GUARD_DROP = 0.01
 # In a language people corrected (HELDOUT_MIN or more new corrections), when the held-out
-# corrections prefer the candidate, the corpus may give up this much: the corrections are the
+# corrections don't find the candidate worse, the corpus may give up this much: the corrections are the
 # people's own labelling of their own stream, and where it differs from the corpus's, it wins.
 CORRECTED_GUARD_DROP = 0.03
 CLEARLY_WORSE = 0.95  # share of resamples of the held-out slice in which the candidate scores lower
@@ -128,10 +128,12 @@ def activation_judge(*, candidate: dict, active: ClassifierModel | None) -> tupl
         return True, [{"code": "first"}]
     reasons, ok = [], True
     heldout_reason = _heldout_reason(candidate.get("heldout"))
-    # Where people corrected, and the real mentions held out say the candidate is better, the
-    # corpus may drop a little more; elsewhere (French when English was corrected) it may not.
+    # Where people corrected, and the real mentions held out don't find the candidate worse (a
+    # tie within chance included), the corpus may drop a little more; elsewhere (French when
+    # English was corrected) it may not.
+    trusted = heldout_reason["code"] in ("heldout_better", "heldout_within_noise")
     corrected = sorted(lang for lang, n in (candidate.get("new_corrections") or {}).items()
-                       if lang and n >= HELDOUT_MIN) if heldout_reason["code"] == "heldout_better" else []
+                       if lang and n >= HELDOUT_MIN) if trusted else []
     before, after = _guard_figures(active.metrics), _guard_figures(candidate)
     if candidate.get("corpus_digest") and active.metrics.get("corpus_digest") not in (None, candidate["corpus_digest"]):
         reasons.append({"code": "corpus_changed"})
@@ -279,8 +281,8 @@ def reason_text(reason: dict) -> str:
             "scope": scope, "before": reason["before"], "after": reason["after"]}
     if code == "corpus_kept" and reason.get("corrected"):
         return _("corpus macro-F1 within %(drop).2f of the active version, and within %(corrected_drop).2f "
-                 "overall and in the corrected languages (%(languages)s), which the held-out corrections "
-                 "prefer") % {"drop": reason["drop"], "corrected_drop": reason["corrected_drop"],
+                 "overall and in the corrected languages (%(languages)s), where the held-out corrections "
+                 "don't find it worse") % {"drop": reason["drop"], "corrected_drop": reason["corrected_drop"],
                               "languages": ", ".join(reason["corrected"])}
     if code == "corpus_kept":
         return _("corpus macro-F1 overall and per language within %(drop).2f of the active version") % {

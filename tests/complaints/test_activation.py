@@ -185,13 +185,16 @@ def test_a_gap_within_chance_on_a_small_slice_does_not_block_the_new_version():
     assert lifecycle.worse_share(truth, muddled, theirs) == 1.0
 
 
-def _judged(*, en: float, fr: float, heldout_candidate: float, new_corrections: dict):
+def _judged(*, en: float, fr: float, heldout_candidate: float | None, new_corrections: dict,
+            worse_share: float | None = None):
     active = ClassifierModel(version="v1", metrics={"corpus": {"macro_f1": 0.91, "by_language": {"en": 0.91, "fr": 0.91}},
                                                     "corpus_digest": "x"})
     candidate = {"corpus": {"macro_f1": round((en + fr) / 2, 4), "by_language": {"en": en, "fr": fr}},
-                 "corpus_digest": "x", "new_corrections": new_corrections,
-                 "heldout": {"mentions": 300, "candidate_macro_f1": heldout_candidate, "active_macro_f1": 0.60,
-                             "worse_share": 0.0 if heldout_candidate >= 0.60 else 0.99}}
+                 "corpus_digest": "x", "new_corrections": new_corrections}
+    if heldout_candidate is not None:
+        candidate["heldout"] = {"mentions": 300, "candidate_macro_f1": heldout_candidate, "active_macro_f1": 0.60,
+                                "worse_share": worse_share if worse_share is not None else
+                                0.0 if heldout_candidate >= 0.60 else 0.99}
     return lifecycle.activation_judge(candidate=candidate, active=active)
 
 
@@ -205,9 +208,14 @@ def test_many_english_corrections_may_cost_the_english_corpus_a_little_but_never
     # Nor English more than 0.03.
     ok, _ = _judged(en=0.875, fr=0.91, heldout_candidate=0.68, new_corrections={"en": 2000})
     assert not ok
-    # Without the held-out corrections on its side, or with too few English corrections, 0.01 holds.
+    # Without the held-out corrections on its side (clearly worse there), without a held-out slice,
+    # or with too few English corrections, 0.01 holds.
     assert not _judged(en=0.89, fr=0.91, heldout_candidate=0.59, new_corrections={"en": 2000})[0]
+    assert not _judged(en=0.89, fr=0.91, heldout_candidate=None, new_corrections={"en": 2000})[0]
     assert not _judged(en=0.89, fr=0.91, heldout_candidate=0.68, new_corrections={"en": 10})[0]
+    # A tie within chance on the held-out slice is no evidence against the corrections.
+    ok, reasons = _judged(en=0.89, fr=0.91, heldout_candidate=0.58, worse_share=0.6, new_corrections={"en": 2000})
+    assert ok and reasons[-1]["code"] == "heldout_within_noise" and reasons[0]["corrected"] == ["en"]
 
 
 def test_the_language_of_a_correction_without_one_is_guessed():
