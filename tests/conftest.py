@@ -19,7 +19,8 @@ from django.utils import translation
 from accounts import roles
 from listening.choices import Platform, SourceKind
 from listening.models import Credential
-from tests.factories import BrandFactory, SourceFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.listening.factories import BrandFactory, SourceFactory
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
