@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "responses",
     "integrations",
     "api",
+    "pipeline",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
