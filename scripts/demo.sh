@@ -9,8 +9,9 @@ export DEBUG="${DEBUG:-true}"
 .venv/bin/python manage.py migrate --noinput
 .venv/bin/python manage.py load_demo
 # runserver's own warning says to use a production server instead: the line below says it once.
+# One process and no file watcher: the demo is for trying Écoute, not for editing it.
 export DJANGO_RUNSERVER_HIDE_WARNING=true
 echo
 echo "Écoute's demo is starting on $DEMO_URL$DEMO_URL_NOTE (Ctrl+C stops it)."
 echo "This is Django's development server, for trying Écoute; for production see README (docker compose)."
-exec .venv/bin/python manage.py runserver "$DEMO_ADDR"
+exec .venv/bin/python manage.py runserver --noreload "$DEMO_ADDR"

@@ -54,7 +54,7 @@ def test_demo_sh_serves_and_prints_the_same_address():
     script = (ROOT / "scripts" / "demo.sh").read_text()
     assert script.index("_demo_address.sh") < script.index("_venv.sh")
     assert 'echo "Écoute\'s demo is starting on $DEMO_URL' in script
-    assert script.rstrip().endswith('runserver "$DEMO_ADDR"')
+    assert script.rstrip().endswith('runserver --noreload "$DEMO_ADDR"')
 
 
 def test_runserver_answers_where_the_demo_says(tmp_path):
