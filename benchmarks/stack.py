@@ -1,5 +1,6 @@
 """Écoute as docker-compose.yml runs it, on 127.0.0.1, for the benchmarks that need real
-processes: gunicorn with config/gunicorn.conf.py, a Celery worker (concurrency 2) and beat,
+processes: gunicorn with config/gunicorn.conf.py, a Celery worker (concurrency 2), the worker
+that only stores arriving mentions (queue "ingest", concurrency 1) and beat,
 all with the production settings (DEBUG off, X-Forwarded-Proto trusted as behind the proxy)
 on this process's database and Redis. Every process is started in its own session and its
 whole group is stopped on exit, so no worker outlives the benchmark."""
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from config.celery import app as celery_app
 
 ROOT = Path(settings.BASE_DIR)
 STOP_SECONDS = 30
@@ -53,11 +56,12 @@ def _exit_on_sigterm(signum, frame):
 class Stack:
     """with Stack(...) as stack: stack.url is the web address; everything stops on exit."""
 
-    def __init__(self, *, env_extra: dict[str, str] | None = None, beat: bool = True, log=None):
+    def __init__(self, *, env_extra: dict[str, str] | None = None, beat: bool = True, ingest_worker: bool = True,
+                 log=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = production_env(port=self.port, extra=env_extra)
-        self.beat = beat
+        self.beat, self.ingest_worker = beat, ingest_worker
         self.log = log or (lambda message: None)
         self.logs = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
         self.processes: dict[str, subprocess.Popen] = {}
@@ -78,9 +82,15 @@ class Stack:
                      f"(logs in {self.logs})...")
             subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
                            check=True)
+            purged = celery_app.control.purge()
+            if purged:
+                self.log(f"Dropped {purged} task(s) left in the queue by an earlier run.")
             self._start("web", ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"])
             self._start("worker", ["celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
                                    "-n", f"bench-{self.port}@%h"])
+            if self.ingest_worker:  # docker-compose.yml's worker-ingest
+                self._start("worker-ingest", ["celery", "-A", "config", "worker", "--loglevel", "INFO",
+                                              "--concurrency", "1", "-Q", "ingest", "-n", f"ingest-{self.port}@%h"])
             if self.beat:
                 self._start("beat", ["celery", "-A", "config", "beat", "--loglevel", "INFO", "--scheduler",
                                      "django_celery_beat.schedulers:DatabaseScheduler", "--pidfile", ""])
@@ -108,17 +118,19 @@ class Stack:
                     web = urllib.request.urlopen(request, timeout=2).status == 200
                 except OSError:
                     pass
-            worker = worker or b" ready." in (self.logs / "worker.log").read_bytes()
+            worker = worker or all(b" ready." in (self.logs / f"{name}.log").read_bytes()
+                                   for name in self.processes if name.startswith("worker"))
             if web and worker:
                 return
             time.sleep(0.3)
         raise StackError(f"The web server or the worker was not ready within {timeout:.0f} s; see {self.logs}")
 
     def stop(self) -> None:
-        """SIGTERM to each process group (gunicorn's and Celery's children too), SIGKILL after a wait."""
+        """SIGTERM to each leader (gunicorn and Celery stop their children gracefully), then
+        SIGKILL to whatever is left in each process group after a wait."""
         for process in self.processes.values():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                process.terminate()
         deadline = time.monotonic() + STOP_SECONDS
         for process in self.processes.values():
             try:

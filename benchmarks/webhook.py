@@ -37,7 +37,7 @@ def _counted(url: str, cookie: str) -> int:
 
 
 def bench_webhook(*, deliveries: int = 120, rate: float = 2.0, mentions: int = 1_000_000, beat: bool = True,
-                  log=None) -> dict:
+                  ingest_worker: bool = True, log=None) -> dict:
     log = log or (lambda message: None)
     if not 1 <= deliveries <= 2000 or not 0.1 <= rate <= 50:
         raise LoadError("--deliveries must be 1–2000 and --rate 0.1–50 per second: every run is bounded.")
@@ -52,7 +52,9 @@ def bench_webhook(*, deliveries: int = 120, rate: float = 2.0, mentions: int = 1
     latencies: list[float] = []
     errors: list[str] = []
     lock, sending_done = threading.Lock(), threading.Event()
-    with Stack(env_extra={"FACEBOOK_APP_SECRET": plan["app_secret"]}, beat=beat, log=log) as stack:
+    stack = Stack(env_extra={"FACEBOOK_APP_SECRET": plan["app_secret"]}, beat=beat, ingest_worker=ingest_worker,
+                  log=log)
+    with stack:
         hook = f"{stack.url}/webhooks/facebook/"
 
         def watch():
@@ -99,6 +101,7 @@ def bench_webhook(*, deliveries: int = 120, rate: float = 2.0, mentions: int = 1
         watcher.join(timeout=90)
     result = figures.webhook_figures(latencies, sent=deliveries)
     return {"benchmark": "webhook", "platform": "facebook", "rate_per_s": rate, "poll_interval_s": POLL_S,
+            "ingest_worker": ingest_worker, "beat": beat,
             "errors": len(errors), "first_errors": errors[:5], **result,
             "note": "the queue page's live bar itself asks every 15 s (templates/complaints/partials/new_bar.html)",
             "stack_logs": str(stack.logs)}

@@ -50,12 +50,16 @@ class Command(BaseCommand):
         load.add_argument("--single-seconds", type=int, default=40, help="length of the single-user phase (10-300)")
         load.add_argument("--feeder-rate", type=float, default=50, help="mentions per second through the webhook")
         load.add_argument("--no-beat", action="store_true", help="run without celery beat")
+        load.add_argument("--no-ingest-worker", action="store_true",
+                          help="one worker for every queue, without docker-compose.yml's worker-ingest")
         webhook = sub.add_parser("webhook", help="signed webhook delivery -> mention counted by the queue's live "
                                                  "endpoint, with a real worker")
         webhook.add_argument("--deliveries", type=int, default=120)
         webhook.add_argument("--rate", type=float, default=2.0, help="deliveries per second")
         webhook.add_argument("--mentions", type=int, default=1_000_000, help="bench mentions (seeded once, reused)")
         webhook.add_argument("--no-beat", action="store_true", help="run without celery beat")
+        webhook.add_argument("--no-ingest-worker", action="store_true",
+                             help="one worker for every queue, without docker-compose.yml's worker-ingest")
 
     def handle(self, *args, **options):
         if options["which"] == "ingest":
@@ -86,11 +90,12 @@ class Command(BaseCommand):
                 if options["which"] == "load":
                     result = bench_load(mentions=options["mentions"], seconds=options["seconds"],
                                         single_seconds=options["single_seconds"], feeder_rate=options["feeder_rate"],
-                                        beat=not options["no_beat"], log=self.stderr.write)
+                                        beat=not options["no_beat"],
+                                        ingest_worker=not options["no_ingest_worker"], log=self.stderr.write)
                 else:
                     result = bench_webhook(deliveries=options["deliveries"], rate=options["rate"],
                                            mentions=options["mentions"], beat=not options["no_beat"],
-                                           log=self.stderr.write)
+                                           ingest_worker=not options["no_ingest_worker"], log=self.stderr.write)
             except (LoadError, StackError) as error:
                 raise CommandError(str(error)) from None
             print_json(self.stdout, result)
