@@ -3,6 +3,7 @@ and the comparison of the loaded phase with the single-user phase. Pure function
 arithmetic the targets are judged on is tested on its own."""
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -67,3 +68,18 @@ def webhook_figures(latencies_s: list[float], *, sent: int) -> dict:
             "target_p95_s": WEBHOOK_P95_MAX_S,
             "within_target": bool(latencies_s) and sent == len(latencies_s)
             and percentile(latencies_s, 95) <= WEBHOOK_P95_MAX_S}
+
+
+_TASK_DONE = re.compile(r"Task ([\w.]+)\[[^\]]+\] (?:succeeded|raised|retry)\S* in ([\d.]+)s")
+
+
+def task_durations(log_lines: Iterable[str]) -> dict[str, dict]:
+    """{task: {runs, p50_s, max_s, total_s}} from Celery worker logs ("Task x[id] succeeded in 0.2s")."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in log_lines:
+        found = _TASK_DONE.search(line)
+        if found:
+            times[found.group(1).rsplit(".", 1)[-1]].append(float(found.group(2)))
+    return {task: {"runs": len(values), "p50_s": _rounded(percentile(values, 50), 3),
+                   "max_s": _rounded(max(values), 3), "total_s": _rounded(sum(values), 1)}
+            for task, values in sorted(times.items())}

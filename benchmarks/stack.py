@@ -49,6 +49,17 @@ def production_env(*, port: int, extra: dict[str, str] | None = None) -> dict[st
     return env
 
 
+def _static_fresh() -> bool:
+    """collectstatic's manifest is newer than every file of static/ (it compresses every file
+    again each time: a minute on a busy machine)."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    return all(path.stat().st_mtime < built for folder in settings.STATICFILES_DIRS
+               for path in Path(folder).rglob("*") if path.is_file())
+
+
 def _exit_on_sigterm(signum, frame):
     raise SystemExit(128 + signum)
 
@@ -80,8 +91,9 @@ class Stack:
         try:
             self.log(f"Collecting static files, then starting gunicorn, a worker and beat on {self.url} "
                      f"(logs in {self.logs})...")
-            subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env,
-                           check=True)
+            if not _static_fresh():
+                subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT,
+                               env=self.env, check=True)
             purged = celery_app.control.purge()
             if purged:
                 self.log(f"Dropped {purged} task(s) left in the queue by an earlier run.")
@@ -124,6 +136,12 @@ class Stack:
                 return
             time.sleep(0.3)
         raise StackError(f"The web server or the worker was not ready within {timeout:.0f} s; see {self.logs}")
+
+    def worker_log_lines(self) -> list[str]:
+        lines = []
+        for path in sorted(self.logs.glob("worker*.log")):
+            lines += path.read_text(errors="replace").splitlines()
+        return lines
 
     def stop(self) -> None:
         """SIGTERM to each leader (gunicorn and Celery stop their children gracefully), then

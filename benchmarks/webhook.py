@@ -104,4 +104,5 @@ def bench_webhook(*, deliveries: int = 120, rate: float = 2.0, mentions: int = 1
             "ingest_worker": ingest_worker, "beat": beat,
             "errors": len(errors), "first_errors": errors[:5], **result,
             "note": "the queue page's live bar itself asks every 15 s (templates/complaints/partials/new_bar.html)",
+            "worker_tasks": figures.task_durations(stack.worker_log_lines()),
             "stack_logs": str(stack.logs)}

@@ -70,3 +70,19 @@ def test_webhook_figures_count_what_never_showed_as_a_miss():
     slow = figures.webhook_figures([0.5] * 18 + [2.5, 3.0], sent=20)
     assert slow["p95_s"] == 2.5 and not slow["within_target"]
     assert figures.webhook_figures([], sent=0)["within_target"] is False
+
+
+def test_task_durations_are_read_from_the_worker_log():
+    lines = [
+        "[2026-12-06 08:50:38,515: INFO/ForkPoolWorker-1] Task responses.tasks.refresh_report_days[63af] "
+        "succeeded in 3.6191517629999908s: 273",
+        "[2026-12-06 08:50:38,560: INFO/ForkPoolWorker-2] Task listening.tasks.ingest_items[fc6e] succeeded in "
+        "0.0825s: {'fetched': 1}",
+        "[2026-12-06 08:50:38,713: INFO/MainProcess] Task listening.tasks.ingest_items[c155] received",
+        "[2026-12-06 08:50:38,811: INFO/ForkPoolWorker-2] Task listening.tasks.ingest_items[c155] succeeded in "
+        "0.1176s: {'fetched': 1}",
+    ]
+    result = figures.task_durations(lines)
+    assert result["ingest_items"] == {"runs": 2, "p50_s": 0.083, "max_s": 0.118, "total_s": 0.2}
+    assert result["refresh_report_days"]["runs"] == 1
+    assert set(result) == {"ingest_items", "refresh_report_days"}
