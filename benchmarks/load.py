@@ -30,7 +30,7 @@ from django.utils.crypto import get_random_string
 from accounts import roles
 from benchmarks import figures
 from benchmarks.stack import ROOT, Stack
-from complaints.bench_queue import PHRASES, REPLIES, SEARCH_WORD, TOWNS, BenchError, bench_seed
+from benchmarks.queue import PHRASES, REPLIES, SEARCH_WORD, TOWNS, BenchError, bench_seed
 from complaints.classifier.lifecycle import model_train
 from complaints.models import ClassifierModel
 from listening.choices import OPEN_STATUSES, CredentialPlatform, Label, SourceKind

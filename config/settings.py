@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "responses",
     "integrations",
     "api",
+    "pipeline",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

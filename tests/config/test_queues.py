@@ -13,7 +13,7 @@ def _queue(task_name: str) -> str:
 def test_arriving_mentions_replies_and_maintenance_have_their_own_queues():
     assert _queue("listening.tasks.ingest_items") == "ingest"
     assert _queue("listening.tasks.poll_source") == "ingest"
-    assert _queue("complaints.tasks.auto_assign_mentions") == "ingest"
+    assert _queue("pipeline.tasks.auto_assign_mentions") == "ingest"
     assert _queue("responses.tasks.send_response") == "send"
     assert _queue("complaints.tasks.refresh_priorities") == "celery"
     assert _queue("responses.tasks.send_sla_alerts") == "celery"

@@ -2,15 +2,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from benchmarks.classifier import HeldoutError, bench_classifier, datasets_dir
+from benchmarks.export import bench_export
+from benchmarks.ingest import bench_ingest, print_json
+from benchmarks.learning import bench_learning
 from benchmarks.load import LoadError, bench_load
+from benchmarks.queue import BenchError, bench_queue
+from benchmarks.reports import bench_reports
 from benchmarks.stack import StackError
 from benchmarks.webhook import bench_webhook
-from complaints.bench import HeldoutError, bench_classifier, datasets_dir
-from complaints.bench_learning import bench_learning
-from complaints.bench_queue import BenchError, bench_queue
-from listening.bench import bench_ingest, print_json
-from responses.bench_export import bench_export
-from responses.bench_reports import bench_reports
 
 
 class Command(BaseCommand):
