@@ -15,10 +15,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
-
-from config.celery import app as celery_app
 
 ROOT = Path(settings.BASE_DIR)
 STOP_SECONDS = 30
