@@ -7,6 +7,7 @@ Facebook webhook, some of which are timed until the queue's live endpoint counts
 Prints one JSON object: p50/p95/p99 and errors per action, each next to its single-user p95."""
 
 import json
+import math
 import os
 import random
 import secrets
@@ -183,7 +184,7 @@ def _backlog_drained(since, source, expected: int, timeout: float = 60) -> dict:
         time.sleep(1)
 
 
-def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: int = 40,
+def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: int = 60,
                feeder_rate: float = 50, beat: bool = True, ingest_worker: bool = True, log=None) -> dict:
     log = log or (lambda message: None)
     if connection.vendor != "postgresql":
@@ -208,7 +209,8 @@ def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: 
                             workdir=workdir, name="single-cm", log=log)
         single_report = _locust(plan=alone, users=1, seconds=max(10, single_seconds // 2), classes=["ReportReader"],
                                 workdir=workdir, name="single-report", log=log)
-        loaded = _locust(plan=plan, users=COMMUNITY_MANAGERS + REPORT_READERS + 2, seconds=seconds,
+        feeders = math.ceil(plan["feeder_posts_per_s"])
+        loaded = _locust(plan=plan, users=COMMUNITY_MANAGERS + REPORT_READERS + feeders + 1, seconds=seconds,
                          classes=["CommunityManager", "ReportReader", "Feeder", "Watcher"], workdir=workdir,
                          name="loaded", log=log)
         log("Waiting for the worker to finish the feeder's mentions and the replies...")

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                                            "requirements-bench.txt)")
         load.add_argument("--mentions", type=int, default=1_000_000, help="bench mentions (seeded once, then reused)")
         load.add_argument("--seconds", type=int, default=90, help="length of the loaded phase (60-600)")
-        load.add_argument("--single-seconds", type=int, default=40, help="length of the single-user phase (10-300)")
+        load.add_argument("--single-seconds", type=int, default=60, help="length of the single-user phase (10-300)")
         load.add_argument("--feeder-rate", type=float, default=50, help="mentions per second through the webhook")
         load.add_argument("--no-beat", action="store_true", help="run without celery beat")
         load.add_argument("--no-ingest-worker", action="store_true",
