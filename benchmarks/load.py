@@ -210,7 +210,8 @@ def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: 
         single_report = _locust(plan=alone, users=1, seconds=max(10, single_seconds // 2), classes=["ReportReader"],
                                 workdir=workdir, name="single-report", log=log)
         feeders = math.ceil(plan["feeder_posts_per_s"])
-        loaded = _locust(plan=plan, users=COMMUNITY_MANAGERS + REPORT_READERS + feeders + 1, seconds=seconds,
+        loaded = _locust(plan=plan, users=COMMUNITY_MANAGERS + REPORT_READERS + feeders + (1 if feeders else 0),
+                         seconds=seconds,
                          classes=["CommunityManager", "ReportReader", "Feeder", "Watcher"], workdir=workdir,
                          name="loaded", log=log)
         log("Waiting for the worker to finish the feeder's mentions and the replies...")
