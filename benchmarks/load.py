@@ -211,9 +211,8 @@ def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: 
                                 workdir=workdir, name="single-report", log=log)
         feeders = math.ceil(plan["feeder_posts_per_s"])
         loaded = _locust(plan=plan, users=COMMUNITY_MANAGERS + REPORT_READERS + feeders + (1 if feeders else 0),
-                         seconds=seconds,
-                         classes=["CommunityManager", "ReportReader", "Feeder", "Watcher"], workdir=workdir,
-                         name="loaded", log=log)
+                         seconds=seconds, classes=["CommunityManager", "ReportReader", "Feeder", "Watcher"],
+                         workdir=workdir, name="loaded", log=log)
         log("Waiting for the worker to finish the feeder's mentions and the replies...")
         drained = _backlog_drained(started, source, loaded["sent"]["mentions"])
     single = figures.action_figures(_kept(single_cm, warm_up_s=3) + _kept(single_report, warm_up_s=3))
