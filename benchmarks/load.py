@@ -6,6 +6,7 @@ then 20 community managers, 2 managers on reports, and a feeder posting 50 menti
 Facebook webhook, some of which are timed until the queue's live endpoint counts them.
 Prints one JSON object: p50/p95/p99 and errors per action, each next to its single-user p95."""
 
+import importlib.util
 import json
 import math
 import os
@@ -189,6 +190,9 @@ def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: 
     log = log or (lambda message: None)
     if connection.vendor != "postgresql":
         raise LoadError("The load benchmark needs Postgres (the queue benchmark's seeding uses COPY).")
+    if importlib.util.find_spec("locust") is None:
+        raise LoadError("Locust is not installed: run `bash scripts/bench.sh load`, or "
+                        "`pip install -r requirements-bench.txt` first.")
     if not 60 <= seconds <= 600 or not 10 <= single_seconds <= 300:
         raise LoadError("--seconds must be 60–600 and --single-seconds 10–300: every run is bounded.")
     log(f"Seeding up to {mentions} bench mentions (reused when already there)...")
