@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_networks, env_str
@@ -157,6 +158,16 @@ CELERY_TASK_SERIALIZER = "json"
 REPLY_QUEUE_GRACE_SECONDS = env_int("REPLY_QUEUE_GRACE_SECONDS", 120)
 REPLY_SEND_LEASE_SECONDS = env_int("REPLY_SEND_LEASE_SECONDS", 300)
 CELERY_ACCEPT_CONTENT = ["json"]
+# Three queues, so that arriving mentions never wait behind maintenance: "ingest" (webhook
+# deliveries, polls, auto-assignment), "send" (replies) and "celery" (beat's periodic work:
+# priorities, SLA alerts, crisis checks, report days, training). A worker started without -Q
+# consumes all three; docker-compose.yml adds one that consumes only "ingest" (docs/scaling.md).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("ingest"), Queue("send")]
+CELERY_TASK_ROUTES = {  # by task name, wherever the task's module lives
+    "*.ingest_items": {"queue": "ingest"}, "*.poll_source": {"queue": "ingest"},
+    "*.auto_assign_mentions": {"queue": "ingest"}, "*.send_response": {"queue": "send"},
+}
 
 # --- Auth
 AUTH_PASSWORD_VALIDATORS = [
