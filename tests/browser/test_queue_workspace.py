@@ -33,7 +33,7 @@ def test_filter_open_relabel_assign_resolve(signed_in, queue_data, screenshots, 
     assert page.locator("tr[data-mention]").count() == 3
 
     page.click("text=Comment activer la 5G")
-    page.wait_for_url(re.compile(r"/mentions/\d+/"))
+    page.wait_for_url(re.compile(r"/\?open=\d+$"))  # beside the list
     page.screenshot(path=str(screenshots / "mention.png"), full_page=True)
     page.select_option("#label-select", "complaint")
     page.click("text=Save label")
