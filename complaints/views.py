@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, replace_url
 
@@ -147,7 +147,8 @@ def queue_new(request):
     })
 
 
-QUEUE_TABS = (("me", _lazy("Mine")), ("none", _lazy("Unassigned")), ("", _lazy("All")))
+QUEUE_TABS = (("me", pgettext_lazy("queue tab", "Mine")), ("none", pgettext_lazy("queue tab", "Unassigned")),
+              ("", pgettext_lazy("queue tab", "All")))
 
 
 def queue_tabs(query, user) -> list[dict]:
