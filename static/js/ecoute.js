@@ -249,7 +249,10 @@
       a: () => { if (row) rowChange(row, row.dataset.assignUrl, { assignee: "me" }); else if (page) post(page.dataset.assignUrl, { assignee: "me" }); },
       e: () => { if (row) rowChange(row, row.dataset.statusUrl, { status: "resolved" }); else if (page) post(page.dataset.statusUrl, { status: "resolved" }); },
       l: () => {
-        if (page) { const label = document.getElementById("label-select"); if (label) label.focus(); }
+        const label = document.getElementById("label-select");
+        // The mention open in the pane (or on its own page) has its own label box; otherwise
+        // the row is ticked for a relabel of the selection.
+        if (label && (!row || openPk() === row.dataset.pk)) label.focus();
         else if (row) { const box = row.querySelector("input[name=mention]"); box.checked = true; countSelected();
           const action = document.getElementById("bulk-action"); action.value = "relabel";
           document.getElementById("bulk-label").focus(); }

@@ -25,7 +25,7 @@ def inbox():
         (90, "Fibre down since Monday"), (60, "How do I move my contract?"), (30, "Thanks to the Lyon shop!")]]
 
 
-def test_selection_opens_beside_the_list_and_back_returns_to_it(signed_in, live_server, inbox):
+def test_selection_opens_beside_the_list_and_back_returns_to_it(signed_in, live_server, inbox, screenshots):
     first, second, third = inbox
     page = signed_in(UserFactory(username="camille", first_name="Camille", role="Community manager"))
     loads = []
@@ -39,6 +39,7 @@ def test_selection_opens_beside_the_list_and_back_returns_to_it(signed_in, live_
     page.wait_for_url(re.compile(rf"open={second.pk}$"))
     page.wait_for_selector("#pane .mention-text:has-text('How do I move my contract?')")
     assert loads == []  # swapped in place
+    page.screenshot(path=str(screenshots / "inbox.png"))
 
     page.go_back()  # the previous mention, in the pane, its row selected
     page.wait_for_url(re.compile(rf"open={first.pk}$"))
