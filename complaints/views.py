@@ -103,6 +103,7 @@ def queue(request):
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
     sla_states_attach(mentions=mentions)
     next_query = request.GET.copy()
+    next_query.pop("open", None)  # the next page of the list, not the pane again
     next_query["after"] = next_cursor
     since_query = request.GET.copy()
     since_query.pop("after", None)
