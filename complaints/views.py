@@ -17,7 +17,6 @@ from accounts.models import Profile
 from complaints import presence, selectors, services
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
-from responses.composing import composer_context
 from sla.state import sla_state, sla_states_attach
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
@@ -80,8 +79,7 @@ def _mention_context(request, mention: Mention, *, back_url: str, in_pane: bool)
         "conversation": selectors.mention_conversation(mention=mention),
         "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
         "response_times": mention.sla,
-        "composer": composer_context(mention=mention, agent=request.user,
-                                     draft=request.session.pop(f"draft-{mention.pk}", "")),
+        "draft": request.session.pop(f"draft-{mention.pk}", ""),
         "undo": undo, "back_url": back_url, "in_pane": in_pane,
         "list_url": _queue_url(request.GET) if in_pane else reverse("complaints:queue"),
     }

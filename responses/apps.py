@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ResponsesConfig(AppConfig):
     name = "responses"
     verbose_name = _("Responses")
+
+    def ready(self):
+        from listening.services import mention_logged
+        from responses.timing import on_mention_logged
+
+        mention_logged.connect(on_mention_logged, dispatch_uid="responses.timing")
