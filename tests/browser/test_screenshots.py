@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from listening.demo import load_demo
+from pipeline.demo import load_demo
 from listening.models import Mention
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
