@@ -65,8 +65,7 @@ def test_a_queue_row_says_whose_mention_it_is(cm_client, mix):
 def test_resolving_from_its_page_opens_the_next_mention_unless_the_person_stays(cm_client, community_manager, mix):
     first = mix["fr_x"]
     response = cm_client.post(f"/mentions/{first.pk}/status/", {"status": "resolved"})
-    # Opened in the reading pane, the filters kept in the address.
-    assert response["Location"] == f"/?platform=facebook&language=en&open={mix['en_fb'].pk}"
+    assert response["Location"] == f"/mentions/{mix['en_fb'].pk}/"
     page = cm_client.get(response["Location"]).content.decode()
     assert 'id="undo"' in page and "Resolved." in page
     cm_client.post(f"/mentions/{first.pk}/status/", {"status": "new", "next": f"/mentions/{first.pk}/"})
