@@ -63,7 +63,7 @@ def test_every_kind_of_write_makes_the_next_report_read_the_rows_again(brand):
 
 def test_rows_written_by_copy_are_seen_too(brand):
     _report(brand)
-    from complaints.bench_queue import _copy  # COPY with every other column at its default
+    from benchmarks.queue import _copy  # COPY with every other column at its default
 
     _copy(Mention, [{"brand_id": brand.pk, "platform": "twitter", "external_id": "copied-1", "text": "Encore en panne",
                      "posted_at": DAY, "fetched_at": DAY, "label": "complaint"}])

@@ -1,7 +1,7 @@
 """The learning curve runs through the product's path: corrections stored by the review
 queue's service, `model_train` with its activation rule, scored on a fixed test half."""
 
-from complaints.bench_learning import bench_learning, learning_curve
+from benchmarks.learning import bench_learning, learning_curve
 from complaints.models import ClassifierModel
 from listening.models import Mention
 from tests.complaints.test_activation import shifted_mentions

@@ -47,7 +47,7 @@ def test_kept_mentions_are_what_the_report_counts(db):
 
 @pytest.mark.django_db
 def test_the_benchmark_says_it_needs_postgres(monkeypatch):
-    from responses import bench_reports
+    from benchmarks import reports as bench_reports
 
     monkeypatch.setattr(bench_reports.connection, "vendor", "sqlite")
     assert "PostgreSQL" in bench_reports.bench_reports(n=10)["error"]

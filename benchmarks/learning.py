@@ -22,7 +22,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
 from accounts import roles
-from complaints.bench import mapped
+from benchmarks.classifier import mapped
 from complaints.classifier import LABELS
 from complaints.classifier.calibration import expected_calibration_error
 

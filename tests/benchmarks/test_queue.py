@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from complaints.bench_queue import bench_queue
+from benchmarks.queue import bench_queue
 from listening.models import Mention, MentionEvent
 
 pytestmark = pytest.mark.django_db

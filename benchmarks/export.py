@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
+from benchmarks.reports import _agents, _brands, _delete, _seed
 from listening.models import Mention
-from responses.bench_reports import _agents, _brands, _delete, _seed
 
 ROOT = Path(settings.BASE_DIR)
 

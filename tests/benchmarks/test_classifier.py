@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from sklearn.metrics import f1_score
 
-from complaints.bench import HeldoutError, heldout_scores
+from benchmarks.classifier import HeldoutError, heldout_scores
 from complaints.classifier import LABELS
 from complaints.classifier.corpus import corpus_examples
 from complaints.classifier.pipeline import build_pipeline
@@ -68,7 +68,7 @@ def test_the_command_says_when_the_heldout_file_is_missing(tmp_path):
 
 
 def test_throughput_is_measured_on_the_compiled_loop_and_on_numpy_alone(pipeline):
-    from complaints.bench import _throughput
+    from benchmarks.classifier import _throughput
 
     texts = [f"{e.text} #{n}" for n, e in enumerate(corpus_examples(MINI.parent) * 3)]
     result = _throughput(pipeline, texts, warm_up=40, batch=25)

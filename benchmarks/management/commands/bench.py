@@ -2,12 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.bench import HeldoutError, bench_classifier, datasets_dir
-from complaints.bench_learning import bench_learning
-from complaints.bench_queue import BenchError, bench_queue
-from listening.bench import bench_ingest, print_json
-from responses.bench_export import bench_export
-from responses.bench_reports import bench_reports
+from benchmarks.classifier import HeldoutError, bench_classifier, datasets_dir
+from benchmarks.export import bench_export
+from benchmarks.ingest import bench_ingest, print_json
+from benchmarks.learning import bench_learning
+from benchmarks.queue import BenchError, bench_queue
+from benchmarks.reports import bench_reports
 
 
 class Command(BaseCommand):
