@@ -3,6 +3,7 @@ from dataclasses import asdict
 from celery import shared_task
 
 from responses.alerts import sla_alerts_send
+from responses.report_refresh import report_days_refresh_due
 
 
 @shared_task
@@ -24,10 +25,10 @@ def recount_response_times(brand_id: int) -> int:
 
 @shared_task
 def refresh_report_days() -> int:
-    """Every 5 minutes (beat): the report's packed days that writes made stale are rebuilt."""
-    from responses.report_days import report_days_refresh
-
-    return report_days_refresh()
+    """Every 5 minutes (beat), and a few seconds after writes that made days stale (see
+    responses.report_refresh): the report's stale packed days are rebuilt. Returns how many
+    were stale, or -1 when another worker is rebuilding them now."""
+    return report_days_refresh_due()
 
 
 # --- Sending replies ---
