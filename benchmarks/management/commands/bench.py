@@ -36,6 +36,8 @@ class Command(BaseCommand):
         reports.add_argument("--mentions", type=int, default=1_000_000)
         reports.add_argument("--runs", type=int, default=9, help="timed requests per period")
         reports.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
+        reports.add_argument("--import", dest="imported", type=int, default=100_000,
+                             help="mentions imported through ingestion before the last 365-day request (0: none)")
         export = sub.add_parser("export", help="a year of mentions.csv from a real gunicorn, over N mentions")
         export.add_argument("--mentions", type=int, default=1_000_000)
         export.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
@@ -61,6 +63,7 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             print_json(self.stdout, result)
         elif options["which"] == "reports":
-            print_json(self.stdout, bench_reports(n=options["mentions"], runs=options["runs"], keep=options["keep"]))
+            print_json(self.stdout, bench_reports(n=options["mentions"], runs=options["runs"], keep=options["keep"],
+                                                    imported=options["imported"]))
         elif options["which"] == "export":
             print_json(self.stdout, bench_export(n=options["mentions"], keep=options["keep"]))
