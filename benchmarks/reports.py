@@ -19,6 +19,7 @@ from datetime import UTC, datetime, time, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.test import Client
@@ -35,7 +36,7 @@ from listening.models import Brand, Mention
 from listening.pgcopy import copy_rows, formatters_for
 from platforms.normalized import NormalizedMention
 from responses.models import MentionTiming, ReportDay
-from responses.report_refresh import report_days_refresh_due
+from responses.report_refresh import PENDING_KEY, report_days_refresh_due
 from sla.models import BusinessCalendar, CountedIn, Shift, SLAPolicy
 
 BRANDS = (("bench-report-a", "Bench reports A", True), ("bench-report-b", "Bench reports B", False),
@@ -178,6 +179,7 @@ def _after_import(client: Client, url: str, *, brands, imported: int, now: datet
         if sender == "responses.tasks.refresh_report_days":
             asked.append(sender)
 
+    cache.delete(PENDING_KEY)  # a flag left by another run with no worker to clear it would hide this one's request
     stale_days = ReportDay.objects.filter(brand_id__in=[b.pk for b in brands]).exclude(built_version=F("version"))
     stale_before = stale_days.count()
     before_task_publish.connect(count, weak=False)

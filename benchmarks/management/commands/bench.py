@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from benchmarks.classifier import HeldoutError, bench_classifier, datasets_dir
 from benchmarks.export import bench_export
-from benchmarks.ingest import bench_ingest, print_json
+from benchmarks.ingest import bench_ingest, bench_ingest_worker, print_json
 from benchmarks.learning import bench_learning
 from benchmarks.queue import BenchError, bench_queue
 from benchmarks.reports import bench_reports
@@ -19,6 +19,11 @@ class Command(BaseCommand):
         ingest = sub.add_parser("ingest", help="N synthetic mentions through the real ingestion path vs raw COPY")
         ingest.add_argument("--n", type=int, default=100_000)
         ingest.add_argument("--keep", action="store_true", help="keep the synthetic mentions")
+        ingest.add_argument("--workers", type=int, default=2,
+                            help="then the same N split between this many worker processes (1: skip)")
+        worker = sub.add_parser("ingest-worker", help="one of bench ingest's parallel workers (started by it)")
+        worker.add_argument("--n", type=int, required=True)
+        worker.add_argument("--part", type=int, required=True)
         classifier = sub.add_parser("classifier", help="the classifier on public datasets, its throughput and memory")
         classifier.add_argument("--heldout", type=Path, default=None,
                                 help="also score a labelled JSON-lines file (text, label, lang) kept outside the project "
@@ -44,7 +49,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["which"] == "ingest":
-            print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"]))
+            print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"], workers=options["workers"]))
+        elif options["which"] == "ingest-worker":
+            print_json(self.stdout, bench_ingest_worker(n=options["n"], part=options["part"]))
         elif options["which"] == "classifier":
             try:
                 result = {"benchmark": "classifier"} if options["curve_only"] else bench_classifier(
