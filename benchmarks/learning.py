@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import override_settings
@@ -23,8 +24,17 @@ from sklearn.model_selection import train_test_split
 
 from accounts import roles
 from benchmarks.classifier import mapped
+from complaints.classification import mentions_reclassify
 from complaints.classifier import LABELS
 from complaints.classifier.calibration import expected_calibration_error
+from complaints.classifier.lifecycle import active_pipeline, classify_probabilities, model_activate, model_train
+from complaints.models import ClassifierModel
+from complaints.selectors import review_items
+from complaints.services import mention_label_correct
+from listening.choices import Platform
+from listening.ingestion import mention_ingest
+from listening.models import Brand, Mention
+from platforms.normalized import NormalizedMention
 
 CURVE_KS = (0, 50, 200, 500, 2000)
 ORDERS = ("review", "random")
@@ -95,8 +105,6 @@ def scratch_database(suffix: str = "bench_scratch"):
 
 def _score(texts: list[str], labels: list[str]) -> dict:
     """The active version (with its calibration) on the test half: macro-F1 and ECE."""
-    from complaints.classifier.lifecycle import classify_probabilities
-
     version, classes, probabilities = classify_probabilities(texts)
     predicted = classes[probabilities.argmax(axis=1)]
     return {"version": version,
@@ -109,11 +117,6 @@ def _score(texts: list[str], labels: list[str]) -> dict:
 def _ingest(texts: list[str]) -> list[int]:
     """The train half arrives as a brand's mentions, classified on the way in; their ids in
     the order of `texts`."""
-    from listening.choices import Platform
-    from listening.ingestion import mention_ingest
-    from listening.models import Brand, Mention
-    from platforms.normalized import NormalizedMention
-
     brand = Brand.objects.create(name="Bench airline")
     now = timezone.now()
     for start in range(0, len(texts), 1000):
@@ -125,16 +128,11 @@ def _ingest(texts: list[str]) -> list[int]:
 
 
 def _answer(*, pks: list[int], truth: dict[int, str], actor) -> None:
-    from complaints.services import mention_label_correct
-    from listening.models import Mention
-
     for mention in Mention.objects.filter(pk__in=pks).select_related("author").order_by("pk"):
         mention_label_correct(mention=mention, label=truth[mention.pk], actor=actor)
 
 
 def _next_in_review_order(*, count: int, actor):
-    from complaints.selectors import review_items
-
     """Batches of "Check these" as a person works through it: each batch is the page's
     least sure mentions once the previous batch was answered."""
     left = count
@@ -150,17 +148,6 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
                    orders=ORDERS, log=print) -> dict:
     """Run inside a scratch database (or a test's). The zero-shot figures (with `root`) are the
     corpus-only version's; then the curve per order."""
-    from django.contrib.auth import get_user_model
-
-    from complaints.classifier.lifecycle import (
-        active_pipeline,
-        model_activate,
-        model_train,
-    )
-    from complaints.models import ClassifierModel
-    from complaints.services import mentions_reclassify
-    from listening.models import Mention
-
     train_texts, test_texts, train_labels, test_labels = train_test_split(
         texts, labels, test_size=0.5, stratify=labels, random_state=seed)
     # A community manager on every brand, as the review queue only shows a person's own brands.

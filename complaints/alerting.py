@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -21,13 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import roles
+from accounts.language import in_language_of
 from accounts.links import site_link
 from complaints.crisis import CrisisCheck, reason_text
 from complaints.crisis_data import brand_crisis_check, crisis_top_mentions
 from complaints.models import ACTIVE_ALERT_STATES, CrisisAlert, CrisisAlertState, CrisisSettings
 from core import events
 from listening.models import Brand, Mention
-from responses.alerts import in_language_of
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ the next person in turn, highest priority first, so nobody has to pick work from
 
 from django.db import transaction
 
-from complaints.services import _assignment_record
+from complaints.services import mention_assignment_record
 from listening.choices import OPEN_STATUSES
 from listening.models import Brand, Mention
 
@@ -37,7 +37,7 @@ def mentions_auto_assign(*, brand_id: int, mention_ids: list[int]) -> int:
             if Mention.objects.filter(pk=mention.pk, assignee__isnull=True).update(assignee=user) == 0:
                 continue
             mention.assignee = user
-            _assignment_record(mention=mention, assignee=user, actor=None, in_turn=True)
+            mention_assignment_record(mention=mention, assignee=user, actor=None, in_turn=True)
             brand.auto_assign_last = user
             turn, done = turn + 1, done + 1
         if done:

@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import roles
+from complaints.classifier.lifecycle import classify_probabilities
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Brand, Mention
 
@@ -217,8 +218,6 @@ def mention_conversation(*, mention: Mention, limit: int = 20) -> Conversation:
 
 
 # --- "Check these": the mentions whose label the model is least sure of (issue 22) ---
-from complaints.classifier.lifecycle import classify_probabilities  # noqa: E402
-
 REVIEW_POOL = 200  # least confident stored mentions re-scored by the active version
 REVIEW_DAYS = 30
 

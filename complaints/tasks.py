@@ -1,3 +1,4 @@
+from dataclasses import asdict
 from datetime import timedelta
 
 from celery import shared_task
@@ -5,10 +6,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.classifier.lifecycle import model_train
-from complaints.services import (
+from complaints.alerting import crisis_alerts_check
+from complaints.classification import (
     RETRAIN_QUEUED, mentions_reclassify, mentions_unlabelled_classify, priorities_refresh,
 )
+from complaints.classifier.lifecycle import model_train
 
 RECLASSIFY_DAYS = 30
 
@@ -33,26 +35,12 @@ def reclassify_open_mentions(days: int = RECLASSIFY_DAYS) -> int:
 
 
 @shared_task
-def auto_assign_mentions(brand_id: int, mention_ids: list[int]) -> int:
-    """New mentions of a brand with a team: assigned in turn (complaints.assignment)."""
-    from complaints.assignment import mentions_auto_assign
-
-    return mentions_auto_assign(brand_id=brand_id, mention_ids=mention_ids)
-
-
-@shared_task
 def refresh_priorities() -> int:
     """Waiting time keeps growing: every few minutes, open mentions get their priority again.
     Mentions that arrived before any model was active are labelled first, whichever way the
     first model came (command, demo, nightly training)."""
     mentions_unlabelled_classify()
     return priorities_refresh()
-
-
-# --- Crisis alerts (issue 7) ---
-from dataclasses import asdict  # noqa: E402
-
-from complaints.alerting import crisis_alerts_check  # noqa: E402
 
 
 @shared_task

@@ -16,7 +16,6 @@ from complaints import presence, selectors, services
 from complaints.rows import queue_rows_prepare
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
-from responses.composing import composer_context
 from sla.state import sla_state, sla_states_attach
 
 LANGUAGES = (("fr", "Français"), ("en", "English"))
@@ -157,8 +156,7 @@ def mention_detail(request, pk: int):
         "conversation": selectors.mention_conversation(mention=mention),
         "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
         "response_times": mention.sla,
-        "composer": composer_context(mention=mention, agent=request.user,
-                                     draft=request.session.pop(f"draft-{mention.pk}", "")),
+        "draft": request.session.pop(f"draft-{mention.pk}", ""),
         "undo": request.session.pop("undo", None),
     })
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "responses",
     "integrations",
     "api",
+    "pipeline",
     "benchmarks",
 ]
 

@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from accounts.language import in_language_of
 from core import events
 from integrations.models import Delivery, DeliveryStatus, Subscription, SubscriptionFormat
 from integrations.payloads import ecoute_body, event_id, slack_body
 from listening.models import Brand, Mention
-from responses.alerts import in_language_of
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8

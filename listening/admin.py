@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from listening.choices import SourceState
 from listening.forms import CredentialForm, SourceForm, secret_fields_of
 from listening.models import Author, Brand, Credential, Mention, MentionEvent, Source
@@ -69,10 +71,6 @@ class BrandAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "auto_assign_to":  # people who triage: active, with a role
-            from django.contrib.auth import get_user_model
-
-            from accounts import roles
-
             kwargs["queryset"] = get_user_model().objects.filter(is_active=True).filter(
                 Q(groups__name__in=list(roles.RANK)) | Q(is_superuser=True)).distinct().order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -3,14 +3,14 @@ replies and quotes), and fields one path lacked that another brings.
 
 A mention seen again — Facebook's overlapping re-read, a webhook delivery, a feed, or X's
 lookup of recent open posts (connectors' refresh) — updates its counts, and an open mention's
-priority is computed again, so a complaint that starts to spread climbs the queue."""
+priority is computed again (by the triage step, listening.steps), so a complaint that starts to spread climbs the queue."""
 
 from django.utils import timezone
 
-from complaints.triage import priority_apply
 from core.text import storable
 from listening.choices import OPEN_STATUSES
 from listening.models import Mention
+from listening.steps import ingest_steps
 from platforms.normalized import NormalizedMention
 
 COUNTS = ("reposts_count", "likes_count", "replies_count", "quotes_count")
@@ -26,7 +26,7 @@ def mentions_engagement_update(*, brand, platform: str, items: list[NormalizedMe
     latest = {str(item.external_id): item for item in items}
     if not latest:
         return []
-    now, changed = timezone.now(), []
+    now, changed, steps = timezone.now(), [], ingest_steps()
     for mention in Mention.objects.filter(brand=brand, platform=platform, external_id__in=list(latest)) \
             .select_related("author").only("id", "external_id", "label", "status", "posted_at", "first_response_at",
                                            "personal_data_kinds", "author__followers_count", *COUNTS):
@@ -36,7 +36,7 @@ def mentions_engagement_update(*, brand, platform: str, items: list[NormalizedMe
         for name, value in zip(COUNTS, counts):
             setattr(mention, name, value)
         if mention.status in _OPEN:
-            priority_apply(mention=mention, now=now)
+            steps.reprioritize(mention=mention, now=now)
         changed.append(mention)
     Mention.objects.bulk_update(changed, [*COUNTS, "priority", "priority_reasons"], batch_size=500)
     return [m.pk for m in changed]

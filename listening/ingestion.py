@@ -16,14 +16,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
-from complaints.classifier.lifecycle import classify_texts
-from complaints.triage import triage_fields_apply
 from core.text import storable
 from listening.choices import EventKind
 from listening.engagement import mentions_engagement_update, mentions_gaps_fill
 from listening.models import Author, Brand, Mention, MentionEvent, Source
 from listening.pgcopy import copy_rows, formatters_for
 from listening.services import mention_events_publish
+from listening.steps import Classification, ingest_steps
 from platforms.normalized import NormalizedMention, normalized_from_dict
 from platforms.registry import platform_of_kind
 
@@ -38,6 +37,9 @@ PER_ROW = ["external_id", "url", "author_id", "title", "text", "language", "post
            "conversation_id", "reposts_count", "likes_count", "replies_count", "quotes_count", "raw",
            "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons",
            "label", "predicted_label", "confidence", "model_version"]
+# Set by the triage step (listening.steps); their defaults when no step sets them.
+_TRIAGE_COLUMNS = ["exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority",
+                   "priority_reasons"]
 _PER_ROW_FIELDS = [Mention._meta.get_field(name) for name in PER_ROW]
 _PER_ROW_FORMATTERS = formatters_for(_PER_ROW_FIELDS)
 _EVENT_FORMATTERS = [str, str, lambda at: at.isoformat(), formatters_for([MentionEvent._meta.get_field("data")])[0]]
@@ -143,21 +145,15 @@ def _events_created(inserted: list[tuple[int, str]], at, classified: dict[str, d
     mention_events_publish(brand_id=brand_id, entries=[(pk, kind, data) for pk, kind, _at, data in events])
 
 
-def _own_replies_record(brand: Brand, platform: str, items: list[NormalizedMention]) -> None:
-    """The brand answered on the platform itself: record it as the mention's response."""
-    from responses.services import response_record_external
-
+def _own_replies(brand: Brand, platform: str, items: list[NormalizedMention]) -> list[tuple[Mention, NormalizedMention]]:
+    """The brand's posts that answer a stored mention, with that mention."""
     parents = {m.external_id: m for m in Mention.objects.filter(
         brand=brand, platform=platform, external_id__in=[i.in_reply_to_id for i in items if i.in_reply_to_id])}
-    for item in items:
-        parent = parents.get(item.in_reply_to_id)
-        if parent is not None:
-            response_record_external(mention=parent, text=storable(item.text), platform_reply_id=item.external_id,
-                                     sent_at=item.posted_at)
+    return [(parents[item.in_reply_to_id], item) for item in items if item.in_reply_to_id in parents]
 
 
-def _per_row_values(item: NormalizedMention, author_id, followers: int, policies: dict, now,
-                    classification: tuple[str, float, str] | None) -> tuple:
+def _per_row_values(item: NormalizedMention, author_id, followers: int, context, now,
+                    classification: Classification) -> tuple:
     label, confidence, version = classification or ("", None, "")
     mention = SimpleNamespace(
         external_id=str(item.external_id), url=item.url[:1000], author_id=author_id,
@@ -169,20 +165,15 @@ def _per_row_values(item: NormalizedMention, author_id, followers: int, policies
         raw=item.raw if connection.vendor == "postgresql" else storable(item.raw),  # pgcopy handles NUL
         label=label, predicted_label=label, confidence=confidence, model_version=version,
         status=_DEFAULTS["status"], first_response_at=None,
+        **{name: _DEFAULTS[name] for name in _TRIAGE_COLUMNS},
     )
-    triage_fields_apply(mention=mention, policies=policies, now=now, followers=followers)
+    ingest_steps().triage(mention=mention, context=context, now=now, followers=followers)
     values = mention.__dict__
     return tuple(values[name] for name in PER_ROW)
 
 
-def _classify(items: list[NormalizedMention]) -> list[tuple[str, float, str] | None]:
-    """The active model's (label, confidence, version) per item, in one batch; Nones when
-    no model is active yet (the mentions then wait unlabelled; see complaints.tasks)."""
-    result = classify_texts([f"{item.title}\n{item.text}".strip() for item in items]) if items else None
-    if result is None:
-        return [None] * len(items)
-    version, labels = result
-    return [(label, confidence, version) for label, confidence in labels]
+def _classify(items: list[NormalizedMention]) -> list[Classification]:
+    return ingest_steps().classify(items) if items else []
 
 
 def _sort_out(items, own_ids, result, source):
@@ -210,14 +201,13 @@ def mention_ingest(
     """flushed_by_next_commit: the caller commits synchronously right after (a poll saving its
     cursor). That commit flushes this transaction's WAL too, so this one need not wait for
     the disk: if the database crashed in between, the cursor would not have moved either."""
-    from sla.selectors import sla_policies_by_label
-
+    steps = ingest_steps()
     result = IngestResult(fetched=len(items))
     candidates, own = _sort_out(items, brand.own_account_ids(), result, source or brand)
     result.own = len(own)
     now = timezone.now()
     fetched_at = fetched_at or now
-    policies = sla_policies_by_label(brand_id=brand.pk)
+    context = steps.batch_context(brand=brand)
     constants = {**_DEFAULTS, "brand_id": brand.pk, "source_id": source.pk if source else None,
                  "platform": platform, "fetched_at": fetched_at}
     with transaction.atomic():
@@ -230,7 +220,7 @@ def mention_ingest(
         for item, classification in zip(candidates, classifications):
             key = item.author.external_id if item.author else None
             followers = item.author.followers_count if item.author else 0
-            rows.append(_per_row_values(item, author_ids.get(key), followers, policies, now, classification))
+            rows.append(_per_row_values(item, author_ids.get(key), followers, context, now, classification))
         inserted = _insert_new(rows, constants) if rows else []
         classified = {item.external_id: {"label": c[0], "confidence": round(c[1], 4), "model_version": c[2]}
                       for item, c in zip(candidates, classifications) if c}
@@ -242,19 +232,13 @@ def mention_ingest(
                                                                        items=seen_again))
             mentions_gaps_fill(brand=brand, platform=platform, items=seen_again, author_ids=author_ids)
         if own:
-            _own_replies_record(brand, platform, own)
+            steps.own_replies(replies=_own_replies(brand, platform, own))
+        result.new_ids = [pk for pk, _ in inserted]
+        if result.new_ids:
+            steps.stored(brand=brand, mention_ids=result.new_ids)
     result.new = len(inserted)
     result.duplicates += len(candidates) - len(inserted)
-    result.new_ids = [pk for pk, _ in inserted]
-    if result.new_ids and brand.auto_assign_to.exists():
-        _auto_assign_after_commit(brand_id=brand.pk, mention_ids=result.new_ids)
     return result
-
-
-def _auto_assign_after_commit(*, brand_id: int, mention_ids: list[int]) -> None:
-    from complaints.tasks import auto_assign_mentions
-
-    transaction.on_commit(lambda: auto_assign_mentions.delay(brand_id, mention_ids))
 
 
 def delivered_items_ingest(*, source: Source, items: list[dict]) -> IngestResult:

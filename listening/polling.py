@@ -5,7 +5,6 @@ between leaves the cursor where it was: the next poll fetches the same items aga
 ingestion stores each once. A Redis lock keeps two polls of one source from overlapping."""
 
 import logging
-import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from core.backoff import backoff_seconds
 from core.locks import exclusive
 from listening.choices import OPEN_STATUSES, Platform, SourceState
 from listening.engagement import mentions_engagement_update
@@ -28,8 +28,6 @@ from platforms.registry import connector_for
 
 logger = logging.getLogger(__name__)
 LOCK_SECONDS = 10 * 60
-BACKOFF_BASE_SECONDS = 60
-BACKOFF_MAX_SECONDS = 60 * 60
 
 CREDENTIAL_MISFIT = ErrorKind("credential_misfit", _(
     "The credential “%(name)s” belongs to another brand or another platform than this source. An admin must "
@@ -46,12 +44,6 @@ class PollResult:
     engagement_updated: int = 0
     errors: list[str] = field(default_factory=list)
     skipped: str = ""  # why the poll didn't run: locked, disabled, paused, waiting
-
-
-def backoff_seconds(failures: int) -> float:
-    """Exponential backoff with full jitter: 1, 2, 4 ... minutes, capped at an hour."""
-    ceiling = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(0, failures - 1))
-    return random.uniform(ceiling / 2, ceiling)
 
 
 def _admins_notify(source: Source, message: str) -> None:

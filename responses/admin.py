@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from responses.models import CannedResponse, Notification, Response
+from responses.tasks import recount_response_times
 from sla.models import BusinessCalendar, Holiday, Shift, SLAPolicy
 
 
@@ -18,8 +19,6 @@ class RecountsTimes:
     are counted again in the background (responses.tasks.recount_response_times)."""
 
     def _recount(self, request, brand_ids) -> None:
-        from responses.tasks import recount_response_times
-
         for brand_id in {b for b in brand_ids if b}:
             transaction.on_commit(lambda b=brand_id: recount_response_times.delay(b))
         self.message_user(request, _("The brand's response times are being counted again with the new rules; "

@@ -12,9 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import roles
+from accounts.language import in_language_of
 from accounts.links import site_link
 from core import events
 from listening.choices import OPEN_STATUSES
@@ -148,21 +147,6 @@ def notifications_email_pending(*, now=None) -> int:
         else:
             sent += 1
     return sent
-
-
-def _language_and_zone(user) -> tuple[str, str]:
-    try:
-        profile = user.profile
-    except ObjectDoesNotExist:  # a user who never saved preferences
-        profile = None
-    return ((profile.language if profile and profile.language else settings.LANGUAGE_CODE),
-            (profile.time_zone if profile and profile.time_zone else settings.TIME_ZONE))
-
-
-def in_language_of(user, render):
-    language, zone = _language_and_zone(user)
-    with translation.override(language), timezone.override(zone):
-        return render()
 
 
 TITLES = {

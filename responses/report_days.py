@@ -18,6 +18,7 @@ every time zone."""
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from listening.choices import Label, Platform
 from listening.models import Brand, Mention
-from responses.models import MentionTiming
+from responses.models import MentionTiming, ReportDay
 
 LABELS = ("", *Label.values)  # code = position; "" = not classified yet
 PLATFORMS = (*Platform.values,)
@@ -89,8 +90,6 @@ def report_days_refresh(*, days: int = 400) -> int:
         return 0
     today = timezone.now().astimezone(UTC).date()
     first = today - timedelta(days=days)
-    from responses.models import ReportDay
-
     stale = ReportDay.objects.filter(day__gte=first).exclude(built_version=F("version"), pack_format=PACK_FORMAT)
     brand_ids = sorted(set(stale.values_list("brand_id", flat=True)))
     if brand_ids:
@@ -126,8 +125,6 @@ _EPOCH_2000 = date(2000, 1, 1)
 def _pack_rows(brand_ids: list[int], first_day: date, last_day: date, only_stale: bool = False):
     """The packs' rows through COPY's binary format: the arrays arrive as they are stored (a
     SELECT would send them as hexadecimal text, twice the bytes, parsed once more)."""
-    import io
-
     columns = ", ".join(name for name, _dtype in ARRAYS)
     with connection.cursor() as cursor:
         fresh = "built_version IS NOT DISTINCT FROM version AND pack_format = %s"

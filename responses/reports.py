@@ -19,14 +19,16 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db import transaction
 from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Trunc
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from listening.choices import OPEN_STATUSES, Label, Status
+from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Brand, Mention
 from responses import report_figures as figures
 from responses.report_days import Material, period_material
@@ -95,8 +97,6 @@ def _bucket(filters: ReportFilters):
     more than the rest of the aggregate. Elsewhere: the truncated local time."""
     if connection.vendor != "postgresql":
         return Trunc("posted_at", filters.grouping, tzinfo=filters.zone)
-    from django.contrib.postgres.fields import ArrayField
-
     starts = [datetime.combine(day, time(0), tzinfo=filters.zone) for day in filters.buckets()]
     return Func(F("posted_at"), Value(starts, output_field=ArrayField(DateTimeField())), function="width_bucket",
                 output_field=IntegerField())
@@ -236,8 +236,6 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def _period_name(day: date, grouping: str) -> str:
-    from django.utils.formats import date_format
-
     if grouping == "week":
         return str(_("week of %(day)s")) % {"day": day.isoformat()}
     return date_format(day, "YEAR_MONTH_FORMAT") if grouping == "month" else day.isoformat()
@@ -254,8 +252,6 @@ def report_build(*, filters: ReportFilters, now: datetime | None = None) -> Repo
 
 
 def _report_build(*, filters: ReportFilters, now: datetime, material: Material) -> Report:
-    from listening.choices import Platform
-
     buckets = filters.buckets()
     names = [_period_name(day, filters.grouping) for day in buckets]
     volume = figures.volume_by_bucket(material, buckets, filters.zone)

@@ -1,9 +1,18 @@
+import logging
 from dataclasses import asdict
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from responses.alerts import sla_alerts_send
+from responses.models import Response
 from responses.report_refresh import report_days_refresh_due
+from responses.sending import ResponseSendLater, response_give_up, response_send, responses_sweep
+from responses.timing import timings_backfill
+from sla.services import mentions_sla_refresh
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -16,9 +25,6 @@ def send_sla_alerts() -> dict:
 def recount_response_times(brand_id: int) -> int:
     """After an SLA policy or business calendar of the brand changed (admin): the open
     mentions' due times, then the stored response times."""
-    from responses.timing import timings_backfill
-    from sla.services import mentions_sla_refresh
-
     mentions_sla_refresh(brand_id=brand_id)
     return timings_backfill(brand_ids=[brand_id])
 
@@ -30,15 +36,6 @@ def refresh_report_days() -> int:
     were stale, or -1 when another worker is rebuilding them now."""
     return report_days_refresh_due()
 
-
-# --- Sending replies ---
-from django.conf import settings  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from responses.models import Response  # noqa: E402
-from responses.services import (  # noqa: E402
-    ResponseSendLater, response_give_up, response_send, responses_sweep,
-)
 
 SEND_MAX_RETRIES = 6  # 1, 2, 4 … 32 minutes apart: about an hour of transient failures, then the agent decides
 
@@ -67,4 +64,18 @@ def send_response(self, response_id: int) -> str:
 @shared_task
 def sweep_replies() -> int:
     """Every minute (beat): replies past their lease (task lost, worker died) are queued again."""
-    return responses_sweep()
+    return responses_sweep(enqueue=response_enqueue)
+
+
+def response_enqueue(*, response: Response) -> bool:
+    """Hands the reply to the task queue (after commit). False when the queue can't be reached:
+    the reply stays queued in the database and the sweeper sends it once the queue is back,
+    so the person who pressed Send never gets a server error for it."""
+    try:
+        send_response.delay(response.pk)
+    except Exception:  # noqa: BLE001 - the broker's errors vary (kombu, redis, socket); the row keeps the reply
+        logger.exception("Reply %s could not be queued; the sweeper sends it when the queue is back", response.pk)
+        response.queue_down = True
+        return False
+    response.queue_down = False
+    return True

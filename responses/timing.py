@@ -2,8 +2,8 @@
 
 The report aggregates these rows in SQL; computing business hours there for a million mentions
 would be far too slow, so the arithmetic is done here, once, when a time becomes known: a reply
-is recorded or the status changes (responses.services._reply_recorded and
-complaints.services.mention_status_set call mention_timing_refresh). The numbers are those of
+is recorded (responses.sending._reply_recorded) or the status changes (the mention's log says
+so: mention_logged, connected in responses/apps.py). The numbers are those of
 the mention page: sla.state.sla_state with the brand's SLA policy and clock.
 `manage.py timings_backfill` fills them for mentions stored before, or after a policy change.
 """
@@ -54,6 +54,12 @@ def _store(rows: list[MentionTiming], *, forget_ids: list[int]) -> None:
         update_fields=["agent", "counted_in", "first_response_minutes", "first_response_met",
                        "resolution_minutes", "resolution_met", "computed_at"],
     )
+
+
+def on_mention_logged(*, mention: Mention, event, **_signal) -> None:
+    """A status change moves the resolution time and what the report counts as open."""
+    if event.kind == EventKind.STATUS_CHANGED:
+        mention_timing_refresh(mention=mention)
 
 
 def mention_timing_refresh(*, mention: Mention, now=None) -> MentionTiming | None:

@@ -9,6 +9,7 @@ from accounts import roles
 from complaints.views import _get_mention_for_user
 from responses import services
 from responses.models import Notification, Response, ResponseChannel, Visibility
+from responses.sending import response_record_sent
 
 
 def _back_to_reply(pk: int):
@@ -46,7 +47,7 @@ def handled_elsewhere(request, pk: int):
     if not how:
         messages.error(request, _("Say briefly how the customer was answered (for example: called back at 14:10)."))
         return _back_to_reply(pk)
-    services.response_record_sent(mention=mention, text=how[:5000], author=request.user,
+    response_record_sent(mention=mention, text=how[:5000], author=request.user,
                                   visibility=Visibility.PRIVATE, channel=ResponseChannel.ELSEWHERE)
     messages.success(request, _("Recorded as handled elsewhere."))
     return _back_to_reply(pk)

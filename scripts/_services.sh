@@ -73,3 +73,12 @@ ensure_chromium() {
     exit 1
   fi
 }
+
+# docker-compose.yml is the production path: the tests check it with `docker-compose config`
+# from Debian's package. Docker itself is not needed for that.
+ensure_compose() {
+  command -v docker-compose >/dev/null && return 0
+  if ! apt_install docker-compose; then
+    echo "The compose file's tests need docker-compose (Debian/Ubuntu: apt-get install docker-compose); they are skipped without it." >&2
+  fi
+}

@@ -11,6 +11,7 @@ source scripts/_services.sh
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_compose
 export DATABASE_URL REDIS_URL CHROMIUM_PATH
 set +e
 .venv/bin/python -m pytest "$@"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from complaints.classifier import LABELS
 from complaints.classifier.text import normalize
+from listening.models import Mention
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -37,8 +38,6 @@ def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
 def correction_examples() -> list[Example]:
     """Corrections and confirmations, oldest first. A mention counts once, with the label in
     force and the time it was last set: correcting it again replaces the earlier label."""
-    from listening.models import Mention
-
     rows = (Mention.objects.filter(label_corrected_at__isnull=False).exclude(label="")
             .order_by("label_corrected_at", "pk").values_list("title", "text", "label", "language", "label_corrected_at"))
     return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts import roles
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 from tests.factories import BrandFactory, MentionFactory, SLAPolicyFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,7 +5,8 @@ from django_celery_beat.models import PeriodicTask
 
 from complaints.classifier import lifecycle
 from complaints.models import ClassifierModel
-from complaints.services import mention_label_correct, priorities_refresh
+from complaints.classification import priorities_refresh
+from complaints.services import mention_label_correct
 from tests.factories import MentionFactory
 
 

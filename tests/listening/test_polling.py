@@ -75,11 +75,3 @@ def test_the_shared_quota_holds_across_polls_and_says_when_it_reopens(http, x_so
     assert "quota" in refused.errors[0] and http.call_count == 1
     source = Source.objects.get(pk=x_source.pk)
     assert source.retry_not_before.minute % 15 == 0 and source.retry_not_before.second == 0
-
-
-def test_backoff_grows_and_stays_capped():
-    from listening.polling import BACKOFF_MAX_SECONDS, backoff_seconds
-
-    assert 30 <= backoff_seconds(1) <= 60
-    assert 240 <= backoff_seconds(4) <= 480
-    assert backoff_seconds(50) <= BACKOFF_MAX_SECONDS

@@ -22,8 +22,8 @@ PACKAGED_CHANNELS = ("instagram",)
 # Where a channel may be named outside its package: the registry, migrations (they freeze the
 # choices), tests, translations, docs, and the demo data maker (it picks platforms on purpose).
 ALLOWED = ("platforms/registry.py", "listening/migrations/", "complaints/migrations/", "responses/migrations/",
-           "accounts/migrations/", "tests/", "locale/", "docs/", "README.md", "listening/demo.py",
-           "listening/demo_data/")
+           "accounts/migrations/", "tests/", "locale/", "docs/", "README.md", "pipeline/demo.py",
+           "pipeline/demo_data/")
 CODE = {".py", ".html", ".css", ".js", ".txt", ".toml", ".ini", ".cfg", ".yml", ".yaml"}
 SKIP_DIRS = {".venv", ".git", "node_modules", "__pycache__", "staticfiles"}
 

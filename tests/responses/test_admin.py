@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from complaints.services import mention_triage_prepare
+from complaints.classification import mention_triage_prepare
 from responses.models import MentionTiming
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 from tests.factories import BrandFactory, MentionFactory, SLAPolicyFactory, UserFactory
 
 

@@ -14,7 +14,7 @@ from complaints.services import mention_assign, mention_status_set
 from listening.choices import Status
 from responses.alerts import DIGEST_CAP, sla_alerts_send
 from responses.models import Notification, NotificationKind, SLATarget
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 from responses.tasks import send_sla_alerts
 from tests.factories import BrandFactory, MentionFactory, SLAPolicyFactory, UserFactory
 

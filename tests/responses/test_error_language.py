@@ -4,7 +4,7 @@ import requests_mock
 
 from listening.choices import Platform, SourceKind
 from responses.models import ResponseStatus
-from responses.services import response_send
+from responses.sending import response_send
 from tests.factories import AuthorFactory, BrandFactory, CredentialFactory, MentionFactory, ResponseFactory, SourceFactory
 
 TWEETS = "https://api.twitter.com/2/tweets"

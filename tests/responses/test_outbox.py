@@ -13,7 +13,9 @@ from config.celery import app as celery_app
 from listening.choices import EventKind, Platform, SourceKind
 from listening.models import Mention
 from responses.models import Response, ResponseStatus, Visibility
-from responses.services import response_create, response_send, responses_sweep
+from responses.services import response_create
+from responses.sending import response_send, responses_sweep
+from responses.tasks import response_enqueue
 from tests.factories import (
     AuthorFactory, BrandFactory, CredentialFactory, MentionFactory, ResponseFactory, SourceFactory, UserFactory,
 )
@@ -55,11 +57,11 @@ def test_a_reply_whose_task_was_lost_is_sent_by_the_sweeper(http, x_mention, age
     waiting = ResponseFactory(mention=x_mention, author=agent, text=TEXT, **_stale())
     fresh = ResponseFactory(mention=MentionFactory(brand=x_mention.brand, source=x_mention.source), author=agent,
                             text="Autre", lease_until=timezone.now() + timedelta(minutes=1))
-    assert responses_sweep() == 1
+    assert responses_sweep(enqueue=response_enqueue) == 1
     assert Response.objects.get(pk=waiting.pk).status == ResponseStatus.SENT
     assert Response.objects.get(pk=fresh.pk).status == ResponseStatus.QUEUED  # its task may still come
     assert len(_posts(http)) == 1
-    assert responses_sweep() == 0
+    assert responses_sweep(enqueue=response_enqueue) == 0
 
 
 def test_a_reply_left_sending_by_a_dead_worker_is_found_on_x_not_posted_again(http, x_mention, agent):
@@ -68,7 +70,7 @@ def test_a_reply_left_sending_by_a_dead_worker_is_found_on_x_not_posted_again(ht
                                attempts=1, claimed_by="task-of-the-dead-worker", **_stale())
     http.get(BRAND_TWEETS, json=ON_X)
     http.post(TWEETS, **CREATED)
-    assert responses_sweep() == 1
+    assert responses_sweep(enqueue=response_enqueue) == 1
     response.refresh_from_db()
     assert (response.status, response.platform_reply_id) == ("sent", "1900000000000000001")
     assert _posts(http) == [] and x_mention.events.filter(kind=EventKind.REPLIED).count() == 1
@@ -78,7 +80,7 @@ def test_a_live_claim_holds_until_its_lease_runs_out_but_not_against_its_own_red
     http.get(BRAND_TWEETS, json=ON_X)
     response = ResponseFactory(mention=x_mention, author=agent, text=TEXT, status=ResponseStatus.SENDING, attempts=1,
                                claimed_by="task-1", lease_until=timezone.now() + timedelta(minutes=4))
-    assert responses_sweep() == 0
+    assert responses_sweep(enqueue=response_enqueue) == 0
     assert response_send(response=response, claim="task-2").status == ResponseStatus.SENDING  # a duplicate
     assert http.call_count == 0
     # The same task delivered again means its first run is gone: it takes over at once.
@@ -117,7 +119,7 @@ def test_redis_gone_while_sending_queues_the_reply_again(http, x_mention, agent,
 
     monkeypatch.setattr(x_send, "quota_take", redis_down)
     response = ResponseFactory(mention=x_mention, author=agent, text=TEXT, **_stale())
-    from responses.services import ResponseSendLater
+    from responses.sending import ResponseSendLater
 
     with pytest.raises(ResponseSendLater):
         response_send(response=response)
@@ -143,7 +145,7 @@ def test_a_queue_that_cannot_be_reached_never_makes_a_server_error(client, http,
     monkeypatch.undo()  # the queue is back
     celery_app._pool, celery_app.amqp._producer_pool = None, None
     Response.objects.filter(pk=response.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
-    assert responses_sweep() == 1
+    assert responses_sweep(enqueue=response_enqueue) == 1
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.SENT and len(_posts(http)) == 1
 
 
@@ -168,7 +170,7 @@ def test_inline_tasks_never_show_a_retry_as_a_page_error(client, http, agent, fb
 def test_a_reply_queued_before_the_outbox_existed_is_picked_up(http, x_mention, agent):
     http.post(TWEETS, **CREATED)
     response = ResponseFactory(mention=x_mention, author=agent, text=TEXT, lease_until=None)
-    assert responses_sweep() == 1
+    assert responses_sweep(enqueue=response_enqueue) == 1
     assert Response.objects.get(pk=response.pk).status == ResponseStatus.SENT
 
 

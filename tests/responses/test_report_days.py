@@ -11,7 +11,7 @@ from listening.models import Mention
 from responses import report_days
 from responses.models import ReportDay
 from responses.reports import ReportFilters, report_build
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 from tests.factories import BrandFactory, MentionFactory, UserFactory
 
 DAY = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)

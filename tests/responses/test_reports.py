@@ -26,12 +26,13 @@ import pytest
 from django.urls import reverse
 
 from accounts import roles
-from complaints.services import mention_status_set, mention_triage_prepare
+from complaints.classification import mention_triage_prepare
+from complaints.services import mention_status_set
 from listening.choices import Platform, Status
 from responses.charts import bar_chart, line_chart
 from responses.models import MentionTiming
 from responses.reports import ReportFilters, report_build
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 from responses.timing_sql import moment_before
 from sla.durations import duration_text
 from sla.models import CountedIn

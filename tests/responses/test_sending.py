@@ -13,9 +13,8 @@ from config.celery import app as celery_app
 from listening.choices import EventKind, Platform, SourceKind, SourceState, Status
 from listening.models import Credential, Mention
 from responses.models import Response, ResponseChannel, ResponseStatus, Visibility
-from responses.services import (
-    ResponseError, response_create, response_record_external, response_retry, response_send,
-)
+from responses.services import ResponseError, response_create, response_retry
+from responses.sending import response_record_external, response_send
 from responses.tasks import SEND_MAX_RETRIES, send_response
 from tests.factories import (
     AuthorFactory, BrandFactory, CredentialFactory, MentionFactory, ResponseFactory, SourceFactory, UserFactory,

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from complaints.services import mention_label_correct, mention_status_set, mention_triage_prepare
+from complaints.classification import mention_triage_prepare
+from complaints.services import mention_label_correct, mention_status_set
 from listening.choices import Status
 from responses.alerts import sla_alerts_send
 from responses.models import Notification, NotificationKind, SLATarget

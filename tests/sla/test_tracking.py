@@ -9,7 +9,7 @@ from django.utils import translation
 
 from complaints.services import mention_status_set
 from listening.choices import Status, Visibility
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 from sla.models import CountedIn
 from sla.state import sla_state
 from tests.factories import BrandFactory, MentionFactory, ShiftFactory, SLAPolicyFactory

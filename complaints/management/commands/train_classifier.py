@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from complaints.classifier.lifecycle import TrainingDataMissing, model_train
-from complaints.services import mentions_unlabelled_classify
+from complaints.classification import mentions_unlabelled_classify
 
 
 class Command(BaseCommand):

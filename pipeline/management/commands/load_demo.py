@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from listening.demo import load_demo
+from pipeline.demo import load_demo
 
 
 class Command(BaseCommand):

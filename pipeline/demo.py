@@ -23,13 +23,13 @@ from complaints.services import (
     mention_status_set,
 )
 from listening.choices import CredentialPlatform, Platform, SourceKind, Status
-from listening.demo_crisis import demo_crisis_load
+from pipeline.demo_crisis import demo_crisis_load
 from listening.ingestion import mention_ingest
 from listening.models import Brand, Credential, Mention, Source
 from platforms.normalized import NormalizedAuthor, NormalizedMention
 from responses.models import CannedResponse, Visibility
 from sla.models import BusinessCalendar, CountedIn, Shift, SLAPolicy
-from responses.services import response_record_sent
+from responses.sending import response_record_sent
 
 TEXTS = Path(__file__).parent / "demo_data" / "lumio.jsonl"
 DEMO_PASSWORD = "ecoute-demo"

@@ -1,0 +1,14 @@
+"""The reply composer as a tag, so pages of the apps below responses (the mention page is
+complaints') show it without importing responses."""
+
+from django import template
+
+from responses.composing import composer_context
+
+register = template.Library()
+
+
+@register.inclusion_tag("responses/partials/composer.html", takes_context=True)
+def reply_composer(context, mention, draft: str = "") -> dict:
+    return {"mention": mention, "csrf_token": context.get("csrf_token"),
+            "composer": composer_context(mention=mention, agent=context["request"].user, draft=draft)}
