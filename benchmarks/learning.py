@@ -127,21 +127,35 @@ def _ingest(texts: list[str]) -> list[int]:
     return [ids[f"bench-{n}"] for n in range(len(texts))]
 
 
-def _answer(*, pks: list[int], truth: dict[int, str], actor) -> None:
+def _answer(*, pks: list[int], truth: dict[int, str], actor, spot_checks: frozenset = frozenset(),
+            review: bool = False) -> None:
+    """review: the ids come from "Check these" (each one a spot check or one of the least sure)."""
     for mention in Mention.objects.filter(pk__in=pks).select_related("author").order_by("pk"):
-        mention_label_correct(mention=mention, label=truth[mention.pk], actor=actor)
+        mention_label_correct(mention=mention, label=truth[mention.pk], actor=actor,
+                              spot_check=mention.pk in spot_checks, unsure=review and mention.pk not in spot_checks)
 
 
-def _next_in_review_order(*, count: int, actor):
+def _next_in_review_order(*, count: int, actor, rng: random.Random):
     """Batches of "Check these" as a person works through it: each batch is the page's
-    least sure mentions once the previous batch was answered."""
+    least sure mentions (and its spot checks) once the previous batch was answered.
+    Yields (mention ids, the ids of the spot checks among them)."""
     left = count
     while left > 0:
-        items = review_items(user=actor, limit=min(50, left))
+        items = review_items(user=actor, limit=min(50, left), rng=rng)
         if not items:
             return
         left -= len(items)
-        yield [item.mention.pk for item in items]
+        yield [item.mention.pk for item in items], frozenset(item.mention.pk for item in items if item.spot_check)
+
+
+def decision_summary(metrics: dict) -> dict:
+    """What the activation rule saw for one retraining: its verdict, its reasons (codes with
+    figures), and the calibration the candidate carries — so a refused point says why."""
+    decision = metrics.get("decision", {})
+    return {"activated": decision.get("activated"), "reasons": decision.get("reasons", []),
+            "corpus": (metrics.get("corpus") or {}).get("by_language"),
+            "corpus_before": decision.get("against_corpus"),
+            "calibration": metrics.get("calibration")}
 
 
 def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: int = 0, root: Path | None = None,
@@ -169,25 +183,29 @@ def learning_curve(*, texts: list[str], labels: list[str], ks=CURVE_KS, seed: in
         mentions_reclassify(since=timezone.now() - timedelta(days=1))
         shuffled = list(truth)
         random.Random(seed).shuffle(shuffled)
-        curve, done = {}, 0
+        spot_rng = random.Random(seed)
+        curve, done, decision = {}, 0, None
         for k in ks:
             if k > done:
                 if order == "review":
-                    for batch in _next_in_review_order(count=k - done, actor=actor):
-                        _answer(pks=batch, truth=truth, actor=actor)
+                    for batch, spots in _next_in_review_order(count=k - done, actor=actor, rng=spot_rng):
+                        _answer(pks=batch, truth=truth, actor=actor, spot_checks=spots, review=True)
                 else:
                     _answer(pks=shuffled[done:k], truth=truth, actor=actor)
                 done = k
                 started = time.perf_counter()
                 outcome = model_train(note=f"bench: {order} order, k={k}")
                 seconds = time.perf_counter() - started
+                decision = decision_summary(outcome.model.metrics)
+                log(f"{order} k={k}: {outcome.message}")
                 if outcome.activated:
                     mentions_reclassify(since=timezone.now() - timedelta(days=1))
                 result[f"retrain_s_{order}_k{k}"] = round(seconds, 1)
             scores = _score(test_texts, test_labels)
             curve[k] = {"macro_f1": scores["macro_f1"], "ece": scores["ece"],
                         "mean_confidence": scores["mean_confidence"],
-                        "activated": scores["version"] != first.version if k else None}
+                        "activated": scores["version"] != first.version if k else None,
+                        **({"decision": decision} if k else {})}
             log(f"{order} k={k}: {curve[k]}")
         result[f"curve_{order}"] = curve
     return result

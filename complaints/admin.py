@@ -76,7 +76,10 @@ class ClassifierModelAdmin(admin.ModelAdmin):
             rows += [(f"· {lang}", f"{f1:.3f}", f"{before[lang]:.3f}" if lang in before else "")
                      for lang, f1 in corpus.get("by_language", {}).items()]
         calibration = m.get("calibration") or {}
-        confidence = (_("temperature %(t).2f fitted on %(n)d held-out corrections") % {
+        confidence = (_("temperature %(t).2f fitted on %(n)d spot checks") % {
+            "t": calibration["temperature"], "n": calibration["mentions"]}
+            if calibration.get("fitted_on") == "spot_checks" else
+            _("temperature %(t).2f fitted on %(n)d held-out corrections") % {
             "t": calibration["temperature"], "n": calibration["mentions"]}
             if calibration.get("method") == "temperature" else
             _("capped at %(cap).0f %% (the corpus cross-validation's accuracy)") % {"cap": 100 * calibration["cap"]}

@@ -25,7 +25,9 @@ def review_answer(request, pk: int):
     mention = _get_mention_for_user(request, pk)
     proposed = request.POST.get("proposed", "")
     try:
-        services.mention_label_correct(mention=mention, label=request.POST.get("label", ""), actor=request.user)
+        spot_check = request.POST.get("spot_check") == "1"
+        services.mention_label_correct(mention=mention, label=request.POST.get("label", ""), actor=request.user,
+                                       spot_check=spot_check, unsure=not spot_check)
     except services.TriageError as error:
         if not request.htmx:
             messages.error(request, str(error))

@@ -1,11 +1,12 @@
 """Reads for the queue and the mention page."""
 
+import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts import roles
@@ -170,6 +171,15 @@ def queue_new_count(*, filters: QueueFilters, user, since_id: int) -> int:
     return _filtered(filters=filters, user=user).filter(pk__gt=since_id).count()
 
 
+def queue_tab_counts(*, filters: QueueFilters, user) -> dict[str, int]:
+    """Open mentions under the Mine ("me"), Unassigned ("none") and All ("") tabs: the same
+    brands and filters as the queue, whatever tab is showing. One query."""
+    qs = _filtered(filters=replace(filters, assignee="", after=""), user=user)
+    counts = qs.aggregate(all=Count("pk"), me=Count("pk", filter=Q(assignee=user)),
+                          none=Count("pk", filter=Q(assignee__isnull=True)))
+    return {"me": counts["me"], "none": counts["none"], "": counts["all"]}
+
+
 def latest_mention_id() -> int:
     return Mention.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -220,6 +230,11 @@ def mention_conversation(*, mention: Mention, limit: int = 20) -> Conversation:
 # --- "Check these": the mentions whose label the model is least sure of (issue 22) ---
 REVIEW_POOL = 200  # least confident stored mentions re-scored by the active version
 REVIEW_DAYS = 30
+# Every fifth row is a spot check: a mention drawn at random from the same recent stream. The
+# least-sure rows are the hardest mentions, so a confidence fitted on them alone would be
+# too low for the ordinary stream; the spot checks are the unbiased sample calibration needs.
+SPOT_CHECK_EVERY = 5
+SPOT_CHECK_FROM = 20_000  # the newest unlabelled mentions a spot check is drawn from
 
 
 @dataclass
@@ -229,6 +244,7 @@ class ReviewItem:
     first_confidence: float
     second: str  # its runner-up
     second_confidence: float
+    spot_check: bool = False  # drawn at random, not for being unsure (see SPOT_CHECK_EVERY)
 
     @property
     def margin(self) -> float:
@@ -252,22 +268,45 @@ def brands_worked_on(*, user) -> QuerySet[Brand]:
     return roles.limit_to_brands(Brand.objects.all(), user, field="pk")
 
 
-def review_items(*, user, limit: int = 20, now=None) -> list[ReviewItem] | None:
+def review_items(*, user, limit: int = 20, now=None, rng: random.Random | None = None) -> list[ReviewItem] | None:
     """Recent mentions nobody has labelled, across the person's brands, that the active
     version is least sure of (smallest gap between its top two labels), scored now: after a
-    retraining the order follows the new version. None when no version is active."""
+    retraining the order follows the new version. Every SPOT_CHECK_EVERY-th row is instead a
+    mention drawn at random from the same stream (`rng`, seeded in benchmarks). None when no
+    version is active."""
     since = (now or timezone.now()) - timedelta(days=REVIEW_DAYS)
-    pool = list(Mention.objects.filter(brand__in=brands_worked_on(user=user), posted_at__gte=since,
-                                       label_corrected_at__isnull=True, confidence__isnull=False)
-                .select_related("brand", "author").order_by("confidence", "-id")[:REVIEW_POOL])
-    scored = classify_probabilities([f"{m.title}\n{m.text}".strip() for m in pool])
+    unlabelled = Mention.objects.filter(brand__in=brands_worked_on(user=user), posted_at__gte=since,
+                                        label_corrected_at__isnull=True, confidence__isnull=False)
+    pool = list(unlabelled.select_related("brand", "author").order_by("confidence", "-id")[:REVIEW_POOL])
+    unsure = _review_scored(pool, spot_check=False)
+    if unsure is None:
+        return None
+    unsure.sort(key=lambda item: (item.margin, -item.mention.pk))
+    spots = limit // SPOT_CHECK_EVERY
+    ids = list(unlabelled.order_by("-id").values_list("pk", flat=True)[:SPOT_CHECK_FROM]) if spots else []
+    if len(ids) <= limit:  # the whole stream fits on the page: nothing to draw from
+        return unsure[:limit]
+    unsure = unsure[:limit - spots]
+    shown = {item.mention.pk for item in unsure}
+    picked = (rng or random.Random()).sample([pk for pk in ids if pk not in shown], spots)
+    drawn = _review_scored(list(unlabelled.filter(pk__in=picked).select_related("brand", "author").order_by("-id")),
+                           spot_check=True) or []
+    result = []
+    for item in drawn:  # each spot check after SPOT_CHECK_EVERY - 1 unsure rows
+        result += unsure[:SPOT_CHECK_EVERY - 1] + [item]
+        unsure = unsure[SPOT_CHECK_EVERY - 1:]
+    return result + unsure
+
+
+def _review_scored(mentions: list[Mention], *, spot_check: bool) -> list[ReviewItem] | None:
+    """The mentions with the active version's top two labels, scored now (None: no version)."""
+    scored = classify_probabilities([f"{m.title}\n{m.text}".strip() for m in mentions])
     if scored is None:
         return None
     _version, classes, probabilities = scored
     items = []
-    for mention, row in zip(pool, probabilities):
+    for mention, row in zip(mentions, probabilities):
         first, second = row.argsort()[::-1][:2]
         items.append(ReviewItem(mention, str(classes[first]), float(row[first]), str(classes[second]),
-                                float(row[second])))
-    items.sort(key=lambda item: (item.margin, -item.mention.pk))
-    return items[:limit]
+                                float(row[second]), spot_check=spot_check))
+    return items

@@ -31,16 +31,22 @@ def mention_priority_refresh(*, mention: Mention, now=None, save: bool = True) -
 
 
 @transaction.atomic
-def mention_label_correct(*, mention: Mention, label: str, actor) -> Mention:
+def mention_label_correct(*, mention: Mention, label: str, actor, spot_check: bool = False,
+                          unsure: bool = False) -> Mention:
     """The person's label wins over the model's from now on, feeds the next training, and
     enough corrections since the active model was trained start a retraining. Giving the
-    label the mention already has is a confirmation: it counts as a correction too."""
+    label the mention already has is a confirmation: it counts as a correction too.
+    spot_check: the mention was drawn at random in "Check these" (an unbiased sample for
+    calibration, see complaints.selectors.SPOT_CHECK_EVERY); unsure: "Check these" showed it for
+    being among the active version's least sure (such answers train but never judge a version,
+    see lifecycle.heldout_split)."""
     if label not in Label.values:
         raise TriageError(_("Unknown label: %(label)s") % {"label": label})
     previous = mention.label
     mention.label, mention.label_corrected_by, mention.label_corrected_at = label, actor, timezone.now()
     mention.save(update_fields=["label", "label_corrected_by", "label_corrected_at"])
-    data = {"from": previous, "to": label, **({"confirmed": True} if previous == label else {})}
+    data = {"from": previous, "to": label, **({"confirmed": True} if previous == label else {}),
+            **({"spot_check": True} if spot_check else {}), **({"unsure": True} if unsure else {})}
     mention_event_add(mention=mention, kind=EventKind.LABEL_CORRECTED, actor=actor, data=data)
     mention_priority_refresh(mention=mention)
     mention_sla_refresh(mention=mention)  # the new label may have another policy

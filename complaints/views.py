@@ -1,14 +1,16 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url, replace_url
 
 from accounts import roles
 from accounts.models import Profile
@@ -35,11 +37,14 @@ def _get_mention_for_user(request, pk: int) -> Mention:
     return mention
 
 
-def _queue_url(query) -> str:
-    """The queue with the same filters, from its first page."""
+def _queue_url(query, *, open_pk: int | None = None) -> str:
+    """The queue with the same filters, from its first page; open_pk: with that mention open
+    in the reading pane."""
     query = query.copy()
-    for key in ("after", "since"):
+    for key in ("after", "since", "open", "csrfmiddlewaretoken"):
         query.pop(key, None)
+    if open_pk is not None:
+        query["open"] = str(open_pk)
     return reverse("complaints:queue") + (f"?{query.urlencode()}" if query else "")
 
 
@@ -47,18 +52,67 @@ def _translated(choices) -> list[tuple[str, str]]:
     return [(value, str(name)) for value, name in choices]
 
 
+def _is_pane_request(request) -> bool:
+    """An HTMX request for the reading pane only (a history restore wants the whole page)."""
+    return bool(request.htmx) and request.htmx.target == "pane" and not request.htmx.history_restore_request
+
+
+def _pane_response(request, context: dict):
+    """The reading pane alone; the address follows the selection: a click adds a history entry
+    (Back returns to the previous mention), j / k replace it, a refresh leaves it."""
+    response = render(request, "complaints/partials/mention_detail.html", context)
+    history = request.headers.get("X-Pane-History", "push")
+    if history == "push":
+        return push_url(response, request.get_full_path())
+    if history == "replace":
+        return replace_url(response, request.get_full_path())
+    return response
+
+
+def _mention_context(request, mention: Mention, *, back_url: str, in_pane: bool) -> dict:
+    """What the mention partial shows, in its own page or in the queue's reading pane.
+    back_url: where its forms come back to (the page, or the queue with this mention open)."""
+    presence.presence_touch(mention_id=mention.pk, user=request.user)
+    # One SLA state for the triage panel and the response-times panel.
+    mention.sla = sla_state(mention, events=list(mention.events.all()))
+    undo = request.session.pop("undo", None)
+    if undo:
+        undo["back"] = (_queue_url(request.GET, open_pk=undo["pk"]) if in_pane
+                        else reverse("complaints:mention", args=[undo["pk"]]))
+    return {
+        "mention": mention, "statuses": Status.choices, "labels": Label.choices,
+        "conversation": selectors.mention_conversation(mention=mention),
+        "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
+        "response_times": mention.sla,
+        "draft": request.session.pop(f"draft-{mention.pk}", ""),
+        "undo": undo, "back_url": back_url, "in_pane": in_pane,
+        "list_url": _queue_url(request.GET) if in_pane else reverse("complaints:queue"),
+    }
+
+
 @require_GET
 @roles.role_required(roles.COMMUNITY_MANAGER)
 def queue(request):
     filters = selectors.queue_filters_from(request.GET)
+    opened = None
+    if request.GET.get("open"):
+        pk = selectors.row_id(request.GET["open"])
+        if pk is None:
+            raise Http404
+        opened = _get_mention_for_user(request, pk)
+        pane = _mention_context(request, opened, back_url=request.get_full_path(), in_pane=True)
+        if _is_pane_request(request):
+            return _pane_response(request, pane)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
     queue_rows_prepare(mentions=sla_states_attach(mentions=mentions))
     next_query = request.GET.copy()
+    next_query.pop("open", None)  # the next page of the list, not the pane again
     next_query["after"] = next_cursor
     since_query = request.GET.copy()
     since_query.pop("after", None)
     since_query["since"] = selectors.latest_mention_id()
     context = {
+        **(pane if opened else {}),
         "mentions": mentions,
         "filters": filters,
         "next_query": next_query.urlencode() if next_cursor else "",
@@ -75,6 +129,9 @@ def queue(request):
         "take_next_scope": take_next_scope(filters, request.user),
         "take_next_filters": [(name, getattr(filters, name)) for name in ("platform", "label", "language")
                               if getattr(filters, name)],
+        "tabs": queue_tabs(request.GET, request.user),
+        "opened": opened,
+        "stay_after_resolving": Profile.objects.filter(user=request.user, after_resolving="stay").exists(),
     }
     template = "complaints/partials/queue_rows.html" if request.htmx and filters.after else "complaints/queue.html"
     return render(request, template, context)
@@ -90,7 +147,29 @@ def queue_new(request):
                                       since_id=selectors.row_id(since) or 0)
     return render(request, "complaints/partials/new_bar.html", {
         "count": count, "queue_url": _queue_url(request.GET), "poll_query": request.GET.urlencode(),
+        "tabs": queue_tabs(request.GET, request.user), "tabs_refresh": True,
     })
+
+
+QUEUE_TABS = (("me", pgettext_lazy("queue tab", "Mine")), ("none", pgettext_lazy("queue tab", "Unassigned")),
+              ("", pgettext_lazy("queue tab", "All")))
+
+
+def queue_tabs(query, user) -> list[dict]:
+    """Mine / Unassigned / All: each tab's link (the other filters kept) and how many open
+    mentions it holds for this user's brands and filters."""
+    filters = selectors.queue_filters_from(query)
+    counts = selectors.queue_tab_counts(filters=filters, user=user)
+    tabs = []
+    for value, name in QUEUE_TABS:
+        link = query.copy()
+        for key in ("after", "since", "open", "assignee"):
+            link.pop(key, None)
+        if value:
+            link["assignee"] = value
+        tabs.append({"name": name, "count": counts[value], "current": filters.assignee == value,
+                     "url": reverse("complaints:queue") + (f"?{link.urlencode()}" if link else "")})
+    return tabs
 
 
 def take_next_scope(filters: selectors.QueueFilters, user) -> str:
@@ -113,10 +192,8 @@ def take_next(request):
             messages.info(request, _("No unassigned %(scope)s mention is waiting right now.") % {"scope": scope})
         else:
             messages.info(request, _("Nobody is waiting for an answer right now: every open mention is assigned."))
-        query = request.POST.copy()
-        query.pop("csrfmiddlewaretoken", None)
-        return redirect(_queue_url(query))
-    return redirect("complaints:mention", pk=mention.pk)
+        return redirect(_queue_url(request.POST))
+    return redirect(_queue_url(request.POST, open_pk=mention.pk))
 
 
 @require_POST
@@ -148,17 +225,8 @@ def bulk(request):
 @require_GET
 def mention_detail(request, pk: int):
     mention = _get_mention_for_user(request, pk)
-    presence.presence_touch(mention_id=mention.pk, user=request.user)
-    # One SLA state for the triage panel and the response-times panel.
-    mention.sla = sla_state(mention, events=list(mention.events.all()))
-    return render(request, "complaints/mention.html", {
-        "mention": mention, "statuses": Status.choices, "labels": Label.choices,
-        "conversation": selectors.mention_conversation(mention=mention),
-        "others": presence.presence_others(mention_ids=[mention.pk], user=request.user).get(mention.pk, []),
-        "response_times": mention.sla,
-        "draft": request.session.pop(f"draft-{mention.pk}", ""),
-        "undo": request.session.pop("undo", None),
-    })
+    return render(request, "complaints/mention.html", _mention_context(
+        request, mention, back_url=reverse("complaints:mention", args=[pk]), in_pane=False))
 
 
 @require_POST
@@ -176,7 +244,8 @@ def mention_presence(request, pk: int):
     })
 
 
-UNDONE_STATUSES = {Status.RESOLVED: _lazy("Resolved."), Status.IGNORED: _lazy("Ignored.")}
+# gettext_lazy by its own name: makemessages finds only the names it knows.
+UNDONE_STATUSES = {Status.RESOLVED: gettext_lazy("Resolved."), Status.IGNORED: gettext_lazy("Ignored.")}
 
 
 def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse:
@@ -215,20 +284,30 @@ def mention_status(request, pk: int):
     except services.TriageError as error:
         messages.error(request, str(error))
         return _done(request, pk)
-    if request.POST.get("row") != "1" and mention.status in UNDONE_STATUSES and _opens_next(request):
-        following = selectors.next_mention_for(user=request.user, after=mention)
+    if request.POST.get("row") != "1" and mention.status in UNDONE_STATUSES:
+        opened_from = _opened_from(request)
+        following = selectors.next_mention_for(user=request.user, after=mention) if opened_from else None
         if following is not None:
             request.session["undo"] = {"pk": mention.pk, "status": previous, "message": str(UNDONE_STATUSES[mention.status])}
+            if opened_from == "pane":
+                return redirect(_queue_url(QueryDict(urlsplit(request.POST["next"]).query), open_pk=following.pk))
             return redirect("complaints:mention", pk=following.pk)
     return _done(request, pk, previous_status=previous)
 
 
-def _opens_next(request) -> bool:
-    """From its own page, a resolved mention gives way to the next one unless the person chose to stay."""
-    page = reverse("complaints:mention", args=[request.resolver_match.kwargs["pk"]])
-    if not request.POST.get("next", request.path).startswith(page):
-        return False  # resolved from the queue: the queue stays
-    return not Profile.objects.filter(user=request.user, after_resolving="stay").exists()
+def _opened_from(request) -> str:
+    """Where a resolved mention gives way to the next one: "page" (its own page), "pane" (the
+    queue's reading pane), or "" when the person chose to stay or resolved it from the list."""
+    pk = request.resolver_match.kwargs["pk"]
+    back = request.POST.get("next", request.path)
+    if Profile.objects.filter(user=request.user, after_resolving="stay").exists():
+        return ""
+    if back.startswith(reverse("complaints:mention", args=[pk])):
+        return "page"
+    parts = urlsplit(back)
+    if parts.path == reverse("complaints:queue") and QueryDict(parts.query).get("open") == str(pk):
+        return "pane"
+    return ""  # resolved from the list: the list stays
 
 
 @require_POST

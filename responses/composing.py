@@ -90,6 +90,10 @@ def composer_context(*, mention: Mention, agent, draft: str = "") -> dict:
     private = mention.exposes_personal_data
     default = next((c["value"] for c in choices if not c["blocked"] and (c["value"] == Visibility.PRIVATE) == private),
                    next((c["value"] for c in choices if not c["blocked"]), ""))
+    # With nothing sendable, why is said once, beside the disabled Send button (both channels
+    # usually share the reason: no account keys for the platform).
+    send_blocked = [] if default else list(dict.fromkeys(c["blocked"] for c in choices))
     return {"visibilities": choices, "default": default, "suggest_private": private, "draft": draft,
+            "send_blocked": send_blocked,
             "canned": canned_for(mention=mention, agent=agent),
             "stand_in": through is not None and through != mention.platform}

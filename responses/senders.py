@@ -11,7 +11,7 @@ from platforms.errors import ErrorKind, PlatformError
 from platforms.registry import PLATFORMS
 
 NO_CREDENTIAL = ErrorKind("responses.no_credential", _(
-    "The brand has no credential for %(platform)s: an admin must add one before replies can be sent."))
+    "Replies on %(platform)s need the brand's account keys — ask an admin."))
 CREDENTIAL_NEEDS_REAUTH = ErrorKind("responses.credential_needs_reauth", _(
     "Not sent: the credential “%(name)s” needs to be re-authorized by an admin. %(reason)s"))
 NOT_SENDABLE = ErrorKind("responses.not_sendable", _("Replies to %(platform)s mentions can't be sent from Écoute."))

@@ -12,8 +12,13 @@ from responses.models import Notification, Response, ResponseChannel, Visibility
 from responses.sending import response_record_sent
 
 
-def _back_to_reply(pk: int):
-    return redirect(reverse("complaints:mention", args=[pk]) + "#reply")
+def _back_to_reply(request, pk: int):
+    """Back to where the reply was written: the mention's page, or the queue with the mention
+    open in its pane (a `next` inside Écoute), at the reply."""
+    back = request.POST.get("next", "")
+    if not (back.startswith("/") and not back.startswith("//")):
+        back = reverse("complaints:mention", args=[pk])
+    return redirect(back.split("#")[0] + "#reply")
 
 
 @require_POST
@@ -28,7 +33,7 @@ def reply(request, pk: int):
     else:
         request.session.pop(f"draft-{pk}", None)
         _queued_message(request, response)
-    return _back_to_reply(pk)
+    return _back_to_reply(request, pk)
 
 
 def _queued_message(request, response) -> None:
@@ -46,11 +51,11 @@ def handled_elsewhere(request, pk: int):
     how = request.POST.get("text", "").strip()
     if not how:
         messages.error(request, _("Say briefly how the customer was answered (for example: called back at 14:10)."))
-        return _back_to_reply(pk)
+        return _back_to_reply(request, pk)
     response_record_sent(mention=mention, text=how[:5000], author=request.user,
                                   visibility=Visibility.PRIVATE, channel=ResponseChannel.ELSEWHERE)
     messages.success(request, _("Recorded as handled elsewhere."))
-    return _back_to_reply(pk)
+    return _back_to_reply(request, pk)
 
 
 @require_POST
@@ -66,7 +71,18 @@ def retry(request, pk: int):
             _queued_message(request, response)
         else:
             messages.success(request, _("Sending the reply again."))
-    return _back_to_reply(response.mention_id)
+    return _back_to_reply(request, response.mention_id)
+
+
+@require_GET
+def response_state(request, pk: int):
+    """One reply's state, polled by its partial while it is queued or sending."""
+    response = get_object_or_404(Response.objects.select_related("mention", "author"), pk=pk)
+    _get_mention_for_user(request, response.mention_id)  # the same access check as the mention
+    back = request.GET.get("next", "")
+    if not (back.startswith("/") and not back.startswith("//")):
+        back = reverse("complaints:mention", args=[response.mention_id])
+    return render(request, "responses/partials/response_item.html", {"r": response, "back_url": back})
 
 
 @require_GET

@@ -1,4 +1,16 @@
+"""Fixtures shared by every test, and the split of the suite into three kinds, each runnable
+alone with `bash scripts/test.sh -m unit` (or `integration`, `browser`):
+
+- browser: under tests/browser/ or marked `browser` — Chromium against a live server;
+- integration: uses the database (the `db`, `transactional_db` or `live_server` fixture, or the
+  `django_db` mark) or is marked `integration` (Redis, a Celery worker, other processes);
+- unit: everything else. A unit test may reach neither Postgres nor Redis: both refuse it, so
+  a test that needs them fails at once until it says so (a fixture, or the `integration` mark).
+"""
+
+import psycopg2
 import pytest
+import redis.connection
 import requests_mock
 from django.conf import settings
 from django.core.cache import cache
@@ -7,16 +19,67 @@ from django.utils import translation
 from accounts import roles
 from listening.choices import Platform, SourceKind
 from listening.models import Credential
-from tests.factories import BrandFactory, SourceFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.listening.factories import BrandFactory, SourceFactory
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback",
+                     "live_server"}
+BROWSER_DIR = "browser"
+
+
+def kind_of_test(item) -> str:
+    """"browser", "integration" or "unit": what the test needs to run, read from its path,
+    marks and fixtures."""
+    if item.get_closest_marker("browser") or BROWSER_DIR in item.path.relative_to(item.config.rootpath).parts[1:-1]:
+        return "browser"
+    if (item.get_closest_marker("integration") or item.get_closest_marker("django_db")
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))):
+        return "integration"
+    return "unit"
+
+
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        kind = kind_of_test(item)
+        if not item.get_closest_marker(kind):
+            item.add_marker(kind)
+
+
+class UnitTestReachedAService(RuntimeError):
+    """A test classified as unit opened a connection to Postgres or Redis."""
+
+
+def _refuse(service):
+    def refuse(*args, **kwargs):
+        raise UnitTestReachedAService(
+            f"A unit test may not use {service}: give it the `db` fixture or mark it "
+            "`@pytest.mark.integration` (see tests/conftest.py).")
+    return refuse
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """The cache is the real Redis: login counters must not leak between tests. Nor must the
-    language a request activated for its user (middleware activates it for the thread)."""
-    cache.clear()
+def _unit_tests_stay_unit(request, monkeypatch):
+    """Django already refuses the database to a test that did not ask for it; this also refuses
+    Redis (cache, locks, broker) and direct Postgres connections to unit tests."""
+    if request.node.get_closest_marker("unit"):
+        monkeypatch.setattr(redis.connection.AbstractConnection, "connect", _refuse("Redis"))
+        monkeypatch.setattr(psycopg2, "connect", _refuse("Postgres"))
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request, _unit_tests_stay_unit):
+    """The cache is the real Redis: login counters must not leak between tests (unit tests
+    cannot reach it). Nor must the language a request activated for its user (middleware
+    activates it for the thread)."""
+    uses_redis = not request.node.get_closest_marker("unit")
+    if uses_redis:
+        cache.clear()
     yield
-    cache.clear()
+    if uses_redis:
+        cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
 
 

@@ -9,6 +9,12 @@ Labelling policy — every training example and every correction follows it:
 - **praise**: thanks, compliments, a good experience.
 - **other**: neutral or off-topic — news, ads, job posts, contests, chatter.
 
+A mention reaches the stream because it matched a brand's keywords, so an opinion on a
+product, a service, a show, a match or a public service counts as complaint or praise even
+when it names no account ("the new update made the app useless"); personal moods, the weather
+and politics stay *other*. Negated problem words are no problem: "no problem at all with the
+return" is praise, "no problem, see you at 7" to a friend is other.
+
 When a mention mixes intents, the label is the one a community manager must act on
 first: a problem reported inside thanks is a complaint.
 """

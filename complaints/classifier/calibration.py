@@ -2,8 +2,12 @@
 and real mentions are harder: on them it claims more than it gets right. Each version
 carries one calibration, applied to every probability it gives:
 
-- **temperature**, fitted on the held-out corrections it was judged on (real mentions that
-  people labelled and it never saw), once there are enough of them;
+- **temperature**, fitted on the spot checks of "Check these" (mentions drawn at random from
+  the stream, each scored by a model that never saw it) once there are enough of them;
+- else on the held-out corrections it was judged on (real mentions that people labelled and it
+  never saw). Those are the newest answers, and when people answer "Check these" they are the
+  mentions the model was least sure of: a temperature fitted on them alone makes it too timid
+  on the ordinary stream — hence the spot checks first;
 - before that, a **cap**: no more confidence than the corpus cross-validation's accuracy.
 
 Only numpy: workers that classify never import scikit-learn."""
@@ -47,12 +51,15 @@ def capped(probabilities: np.ndarray, cap: float) -> np.ndarray:
     return result
 
 
-def calibration_fit(*, probabilities: np.ndarray | None, truth: np.ndarray | None, cv_accuracy: float) -> dict:
-    """What a new version stores: a temperature when enough held-out corrections were scored,
-    else the corpus cap."""
-    if probabilities is not None and truth is not None and len(truth) >= MIN_FOR_TEMPERATURE:
-        return {"method": "temperature", "temperature": round(temperature_fit(probabilities, truth), 4),
-                "mentions": len(truth)}
+def calibration_fit(*, probabilities: np.ndarray | None, truth: np.ndarray | None, cv_accuracy: float,
+                    spot_checks: tuple[np.ndarray, np.ndarray] | None = None) -> dict:
+    """What a new version stores: a temperature fitted on the spot checks when there are
+    enough, else on the held-out corrections when there are enough, else the corpus cap.
+    Each pair is (probabilities, truth as column indexes of those probabilities)."""
+    for source, (rows, answers) in (("spot_checks", spot_checks or (None, None)), ("heldout", (probabilities, truth))):
+        if rows is not None and answers is not None and len(answers) >= MIN_FOR_TEMPERATURE:
+            return {"method": "temperature", "temperature": round(temperature_fit(rows, answers), 4),
+                    "mentions": len(answers), "fitted_on": source}
     return {"method": "cap", "cap": round(float(cv_accuracy), 4)}
 
 

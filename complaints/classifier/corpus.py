@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from django.db.models import OuterRef, Subquery
+
 from complaints.classifier import LABELS
 from complaints.classifier.text import normalize
-from listening.models import Mention
+from listening.choices import EventKind
+from listening.models import Mention, MentionEvent
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -20,6 +23,8 @@ class Example:
     lang: str
     origin: str  # "corpus" or "correction"
     at: datetime | None = None  # when a person last set (or confirmed) a correction's label
+    spot_check: bool = False  # the mention was drawn at random in "Check these", not for being unsure
+    unsure: bool = False  # "Check these" showed it for being among the active version's least sure
 
 
 def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
@@ -37,11 +42,17 @@ def corpus_examples(directory: Path = CORPUS_DIR) -> list[Example]:
 
 def correction_examples() -> list[Example]:
     """Corrections and confirmations, oldest first. A mention counts once, with the label in
-    force and the time it was last set: correcting it again replaces the earlier label."""
+    force and the time it was last set: correcting it again replaces the earlier label — and
+    how it was asked (a spot check, one of the least sure in "Check these") is that last answer's."""
+    answers = MentionEvent.objects.filter(mention=OuterRef("pk"), kind=EventKind.LABEL_CORRECTED).order_by("-at", "-pk")
     rows = (Mention.objects.filter(label_corrected_at__isnull=False).exclude(label="")
-            .order_by("label_corrected_at", "pk").values_list("title", "text", "label", "language", "label_corrected_at"))
-    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at)
-            for title, text, label, language, at in rows]
+            .annotate(spot_check=Subquery(answers.values("data__spot_check")[:1]),
+                      unsure=Subquery(answers.values("data__unsure")[:1]))
+            .order_by("label_corrected_at", "pk")
+            .values_list("title", "text", "label", "language", "label_corrected_at", "spot_check", "unsure"))
+    return [Example(f"{title}\n{text}".strip(), label, language or "", "correction", at, spot_check is True,
+                    unsure is True)
+            for title, text, label, language, at, spot_check, unsure in rows]
 
 
 def training_examples(corrections: list[Example] | None = None) -> list[Example]:

@@ -11,6 +11,13 @@ from complaints.classifier.pipeline import build_pipeline
 
 def evaluate(texts: list[str], labels: list[str], strata: list[str] | None = None, folds: int = 5, seed: int = 0,
              origins: list[str] | None = None) -> dict:
+    return cross_validate(texts, labels, strata, folds, seed, origins)[0]
+
+
+def cross_validate(texts: list[str], labels: list[str], strata: list[str] | None = None, folds: int = 5,
+                   seed: int = 0, origins: list[str] | None = None) -> tuple[dict, np.ndarray]:
+    """evaluate()'s figures and each example's out-of-fold probabilities (columns in LABELS
+    order): what a model that never saw the example thought of it."""
     """Stratified k-fold cross-validation: macro-F1, per-class precision/recall/F1 and the
     confusion matrix of the out-of-fold predictions; per-language macro-F1 when strata
     are "label|lang" keys. With origins, "corpus" holds the same figures for the corpus
@@ -18,11 +25,14 @@ def evaluate(texts: list[str], labels: list[str], strata: list[str] | None = Non
     worse on what it already knew (see lifecycle.activation_judge)."""
     texts, labels = np.array(texts, dtype=object), np.array(labels)
     keys = np.array(strata) if strata is not None else labels
-    predicted = np.empty(len(labels), dtype=object)
+    probabilities = np.zeros((len(labels), len(LABELS)))
     fold_of = _folds(keys, np.array(origins) if origins is not None else None, folds, seed)
     for fold in range(folds):
         train, test = fold_of != fold, fold_of == fold
-        predicted[test] = build_pipeline().fit(list(texts[train]), labels[train]).predict(list(texts[test]))
+        pipeline = build_pipeline().fit(list(texts[train]), labels[train])
+        columns = [LABELS.index(str(label)) for label in pipeline.classes_]
+        probabilities[np.ix_(np.flatnonzero(test), columns)] = pipeline.predict_proba(list(texts[test]))
+    predicted = np.array(LABELS, dtype=object)[probabilities.argmax(axis=1)]
     result = metrics_of(labels, predicted, keys, folds)
     if origins is not None:
         corpus = np.array(origins) == "corpus"
@@ -30,7 +40,7 @@ def evaluate(texts: list[str], labels: list[str], strata: list[str] | None = Non
             figures = metrics_of(labels[corpus], predicted[corpus], keys[corpus], folds)
             result["corpus"] = {"macro_f1": figures["macro_f1"], "accuracy": figures["accuracy"],
                                 "by_language": figures.get("by_language", {}), "examples": int(corpus.sum())}
-    return result
+    return result, probabilities
 
 
 def _folds(keys: np.ndarray, origins: np.ndarray | None, folds: int, seed: int) -> np.ndarray:

@@ -54,3 +54,18 @@ def addressees(raw_chunk: str) -> tuple[list[str], list[str]]:
         return [], []
     names = HANDLE_NAME.findall(raw_chunk)
     return ["_support_" for name in names if CARE_ACCOUNT.search(name)], ["@" + name.lower() for name in names]
+
+
+# The most frequent short words of each language: enough to tell a French mention from an
+# English one when the platform gave no language (the corpus guard compares per language).
+_FRENCH = frozenset("le la les un une des du de et est pas je tu il elle nous vous ils on ce ca que qui pour "
+                    "avec sur dans mon ma mes votre vos au aux ne plus tres mais ou bonjour merci".split())
+_ENGLISH = frozenset("the a an and is are was not i you he she we they it this that for with on in my your "
+                     "to of at be have has but or so just hi thanks please".split())
+
+
+def language_guess(text: str) -> str:
+    """"fr", "en", or "" when the text gives no clue."""
+    words = re.findall(r"[a-z]+", text.lower())
+    french, english = sum(w in _FRENCH for w in words), sum(w in _ENGLISH for w in words)
+    return "fr" if french > english else "en" if english > french else ""

@@ -68,9 +68,9 @@
   // Queue row selection for j / k; the selected row is marked for screen readers too.
   const rows = () => Array.from(document.querySelectorAll("tr[data-mention]"));
   let current = -1;
-  function select(index) {
+  function select(index, { open = true } = {}) {
     const all = rows();
-    if (!all.length) return;
+    if (!all.length) { current = -1; return; }
     current = Math.max(0, Math.min(index, all.length - 1));
     all.forEach((row, i) => {
       row.classList.toggle("is-current", i === current);
@@ -79,8 +79,71 @@
     const link = all[current].querySelector(".mention-link");
     if (link) link.focus({ preventScroll: true });
     all[current].scrollIntoView({ block: "nearest" });
+    if (open) openSoon(all[current]);
   }
   const currentRow = () => rows()[current];
+
+  // The inbox's reading pane (wide screens): the selected mention opens beside the list,
+  // swapped in by HTMX, and the address follows it (?open=<id>) so that a link or a reload
+  // shows the same mention and Back goes to the previous one. Below 900 px, or without
+  // JavaScript, rows link to the mention's own page.
+  const inbox = () => document.querySelector("[data-inbox]");
+  const wide = () => window.matchMedia("(min-width: 901px)").matches;
+  const openPk = () => new URLSearchParams(location.search).get("open");
+  function paneUrl(pk) {
+    const url = new URL(location.href);
+    url.searchParams.delete("after");
+    url.searchParams.set("open", pk);
+    return url.pathname + url.search;
+  }
+  function openInPane(row, { history = "push", then } = {}) {
+    const box = inbox();
+    if (!box || !wide() || !window.htmx) return false;
+    const pane = document.getElementById("pane");
+    if (openPk() === row.dataset.pk && pane.querySelector("[data-mention-page]")) {
+      if (then) then();
+      return true;
+    }
+    pane.classList.add("is-loading");
+    htmx.ajax("GET", paneUrl(row.dataset.pk), {
+      target: "#pane", swap: "innerHTML", headers: { "X-Pane-History": history },
+    }).then(() => {
+      pane.classList.remove("is-loading");
+      pane.scrollTop = 0;
+      box.classList.toggle("has-open", Boolean(pane.querySelector("[data-mention-page]")));
+      if (then) then();
+    });
+    return true;
+  }
+  // j / k open the mention they land on once the keys rest (no request per key press), and
+  // replace the address rather than stacking an entry per row in the history.
+  let openTimer = null;
+  function openSoon(row) {
+    if (!inbox() || !wide()) return;
+    clearTimeout(openTimer);
+    openTimer = setTimeout(() => openInPane(row, { history: "replace" }), 180);
+  }
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-inbox] .mention-link");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const row = link.closest("tr[data-mention]");
+    if (!row || !wide()) return;
+    event.preventDefault();
+    select(rows().indexOf(row), { open: false });
+    openInPane(row);
+  });
+  // The row of the mention open in the pane is the current one: on load, and after Back or
+  // Forward (htmx restores the page from the server: the list is as it is now).
+  function syncWithAddress() {
+    const pk = openPk();
+    const all = rows();
+    const index = pk ? all.findIndex((row) => row.dataset.pk === pk) : -1;
+    if (index >= 0) select(index, { open: false });
+    else { current = -1; all.forEach((row) => { row.classList.remove("is-current"); row.removeAttribute("aria-current"); }); }
+  }
+  document.addEventListener("htmx:historyRestore", syncWithAddress);
+  if (inbox()) syncWithAddress();
+  const queueChanged = () => document.body.dispatchEvent(new Event("queue-changed"));
 
   // A change to one queue row from the keyboard, made in place: the row is swapped (or leaves
   // the queue) and the j / k position stays; resolve and ignore offer Undo for a few seconds.
@@ -91,10 +154,21 @@
     if (!answer.ok) { location.reload(); return; }
     const change = await answer.json();
     const index = rows().indexOf(row);
+    const wasOpen = openPk() === row.dataset.pk;
     if (change.row) { row.outerHTML = change.row; } else { row.remove(); }
-    select(Math.min(index, rows().length - 1));
+    const box = inbox();
+    const stay = !change.row && box && box.dataset.afterResolving === "stay";
+    select(Math.min(index, rows().length - 1), { open: false });
+    if (wasOpen && change.row) refreshPane();
+    else if (wasOpen && !stay && currentRow()) openInPane(currentRow());
+    else if (wasOpen) refreshPane();
+    queueChanged();
     if (change.error) toast(change.error);
     if (change.undo) toast(change.undo.message, change.undo, index);
+  }
+  function refreshPane() {
+    const pane = document.getElementById("pane");
+    if (pane && openPk() && window.htmx) htmx.ajax("GET", location.pathname + location.search, { target: "#pane", swap: "innerHTML", headers: { "X-Pane-History": "none" } });
   }
   function toast(message, undo, index) {
     const area = document.getElementById("toasts");
@@ -117,8 +191,10 @@
           const holder = document.createElement("tbody");
           holder.innerHTML = change.row;
           const back = holder.firstElementChild;
-          if (all[index]) all[index].before(back); else tbody.prepend(back);
-          select(index);
+          if (all[index]) all[index].before(back); else tbody.append(back);
+          select(index, { open: false });
+          if (inbox() && wide()) openInPane(back);
+          queueChanged();
         }
       });
       item.appendChild(button);
@@ -128,10 +204,15 @@
   }
 
   // r from the queue opens the mention at #reply: the composer has the focus there.
+  function focusComposer() {
+    const box = document.querySelector("#reply-text:not([disabled])") || document.querySelector("#reply");
+    if (!box) return;
+    if (box.id === "reply") box.setAttribute("tabindex", "-1");
+    box.focus();
+    box.scrollIntoView({ block: "center" });
+  }
   window.addEventListener("load", () => {
-    if (location.hash !== "#reply" || !document.querySelector("[data-mention-page]")) return;
-    const box = document.querySelector("#reply-text") || document.querySelector("#reply");
-    if (box) { box.focus(); box.scrollIntoView({ block: "center" }); }
+    if (location.hash === "#reply" && document.querySelector("[data-mention-page]")) focusComposer();
   });
 
   function showShortcuts() {
@@ -158,15 +239,20 @@
       j: () => select(current + 1),
       k: () => select(current - 1),
       x: () => { if (row) { const box = row.querySelector("input[name=mention]"); box.checked = !box.checked; countSelected(); } },
-      o: () => { if (row) location.href = row.dataset.openUrl; },
+      o: () => { if (row && !openInPane(row)) location.href = row.dataset.openUrl; },
       r: () => {
-        if (page) { const box = document.querySelector("#reply-text") || document.querySelector("#reply"); if (box) { box.focus(); box.scrollIntoView({ block: "center" }); } }
+        if (row && inbox()) { if (!openInPane(row, { then: focusComposer })) location.href = row.dataset.openUrl + "#reply"; }
+        else if (page) focusComposer();
         else if (row) location.href = row.dataset.openUrl + "#reply";
       },
-      a: () => { if (page) post(page.dataset.assignUrl, { assignee: "me" }); else if (row) rowChange(row, row.dataset.assignUrl, { assignee: "me" }); },
-      e: () => { if (page) post(page.dataset.statusUrl, { status: "resolved" }); else if (row) rowChange(row, row.dataset.statusUrl, { status: "resolved" }); },
+      // In the inbox the current row is the one open in the pane: changed in place, the list keeps its place.
+      a: () => { if (row) rowChange(row, row.dataset.assignUrl, { assignee: "me" }); else if (page) post(page.dataset.assignUrl, { assignee: "me" }); },
+      e: () => { if (row) rowChange(row, row.dataset.statusUrl, { status: "resolved" }); else if (page) post(page.dataset.statusUrl, { status: "resolved" }); },
       l: () => {
-        if (page) { const label = document.getElementById("label-select"); if (label) label.focus(); }
+        const label = document.getElementById("label-select");
+        // The mention open in the pane (or on its own page) has its own label box; otherwise
+        // the row is ticked for a relabel of the selection.
+        if (label && (!row || openPk() === row.dataset.pk)) label.focus();
         else if (row) { const box = row.querySelector("input[name=mention]"); box.checked = true; countSelected();
           const action = document.getElementById("bulk-action"); action.value = "relabel";
           document.getElementById("bulk-label").focus(); }
@@ -214,6 +300,7 @@
     form.querySelector("[data-preview]").textContent = text;
   }
   document.querySelectorAll("[data-composer]").forEach(composerUpdate);
+  document.addEventListener("htmx:load", (event) => event.target.querySelectorAll("[data-composer]").forEach(composerUpdate));
   document.addEventListener("input", (event) => {
     const form = event.target.closest("[data-composer]");
     if (form && event.target.matches("textarea[name=text]")) composerUpdate(form);

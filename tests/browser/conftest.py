@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.accounts.factories import PASSWORD
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "pass-word-123"  # tests.factories.UserFactory
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,7 @@ def test_filter_open_relabel_assign_resolve(signed_in, queue_data, screenshots, 
     assert page.locator("tr[data-mention]").count() == 3
 
     page.click("text=Comment activer la 5G")
-    page.wait_for_url(re.compile(r"/mentions/\d+/"))
+    page.wait_for_url(re.compile(r"/\?open=\d+$"))  # beside the list
     page.screenshot(path=str(screenshots / "mention.png"), full_page=True)
     page.select_option("#label-select", "complaint")
     page.click("text=Save label")
@@ -54,8 +54,8 @@ def test_two_people_pressing_take_next_together_get_different_mentions(signed_in
     second = signed_in(UserFactory(username="sam", role="Community manager"))
     first.click("#take-next", no_wait_after=True)
     second.click("#take-next", no_wait_after=True)
-    first.wait_for_url(re.compile(r"/mentions/\d+/"))
-    second.wait_for_url(re.compile(r"/mentions/\d+/"))
+    first.wait_for_url(re.compile(r"open=\d+$"))
+    second.wait_for_url(re.compile(r"open=\d+$"))
     assert first.url != second.url
     assert Mention.objects.filter(assignee__isnull=False).count() == 2
 
@@ -69,38 +69,50 @@ def test_keyboard_moves_assigns_and_lists_shortcuts(signed_in, queue_data):
     page.keyboard.press("j")
     assert "is-current" in page.locator("tr[data-mention]").nth(1).get_attribute("class")
     page.keyboard.press("a")  # changed in place: the row shows its new assignee, the position stays
-    page.wait_for_selector("tr[data-mention]:has-text('Comment activer') td:last-child:has-text('Camille')")
+    page.wait_for_selector("tr[data-mention]:has-text('Comment activer') .row-assignee:has-text('Camille')")
     assert "is-current" in page.locator("tr[data-mention]").nth(1).get_attribute("class")
     assert Mention.objects.get(text__startswith="Comment activer").assignee.username == "camille"
 
 
-def test_keyboard_up_relabel_open_reply_and_resolve(signed_in, queue_data):
+def test_keyboard_up_relabel_open_reply_and_resolve(signed_in, queue_data, live_server):
     page = signed_in(UserFactory(username="camille", role="Community manager"))
     rows = page.locator("tr[data-mention]")
+    second = Mention.objects.get(text__startswith="Comment activer")
+    third = Mention.objects.get(text__startswith="Merci")
     for key in ("j", "j", "j", "k"):
         page.keyboard.press(key)
     assert "is-current" in rows.nth(1).get_attribute("class")
-    page.keyboard.press("l")  # relabel from the queue: the row is ticked and the bulk label chosen
-    assert rows.nth(1).locator("input[name=mention]").is_checked()
-    assert page.evaluate("document.activeElement.id") == "bulk-label"
-    page.keyboard.press("Escape")
-    with page.expect_navigation():
-        page.keyboard.press("o")
-    assert "Comment activer la 5G" in page.locator("main").inner_text()
-    page.keyboard.press("l")
+    page.wait_for_url(re.compile(rf"open={second.pk}$"))  # j / k open the row they rest on
+    page.wait_for_selector("#pane .mention-text:has-text('Comment activer la 5G')")
+    page.keyboard.press("l")  # the open mention's label
     assert page.evaluate("document.activeElement.id") == "label-select"
     page.keyboard.press("Escape")
     page.keyboard.press("r")
     assert page.evaluate("document.activeElement.id") in ("reply-text", "reply")
     page.keyboard.press("Escape")
+    page.keyboard.press("e")  # resolved in place: the next mention opens beside the list, with Undo
+    page.wait_for_selector(f"#mention-{second.pk}", state="detached")
+    page.wait_for_url(re.compile(rf"open={third.pk}$"))
+    page.wait_for_selector("#pane .mention-text:has-text('Merci')")
+    assert Mention.objects.get(pk=second.pk).status == "resolved"
+    page.click(".toast >> text=Undo")
+    page.wait_for_url(re.compile(rf"open={second.pk}$"))
+    page.wait_for_selector("#pane #current-status:has-text('New')")
+    assert Mention.objects.get(pk=second.pk).status == "new"
+
+    # Without room for the pane: l ticks the row for a relabel, o opens the mention's page.
+    page.set_viewport_size({"width": 800, "height": 900})
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("l")
+    assert rows.nth(1).locator("input[name=mention]").is_checked()
+    assert page.evaluate("document.activeElement.id") == "bulk-label"
+    page.keyboard.press("Escape")
+    opened = rows.nth(1).get_attribute("data-open-url")
     with page.expect_navigation():
-        page.keyboard.press("e")  # resolved: the next mention opens, with Undo
-    assert Mention.objects.get(text__startswith="Comment activer").status == "resolved"
-    assert "Comment activer la 5G" not in page.locator("main").inner_text()
-    with page.expect_navigation():
-        page.click("#undo")
-    page.wait_for_selector("#current-status:has-text('New')")
-    assert Mention.objects.get(text__startswith="Comment activer").status == "new"
+        page.keyboard.press("o")
+    assert page.url.endswith(opened) and page.locator(".mention-text").is_visible()
 
 
 def test_switching_the_interface_to_french(signed_in, queue_data, screenshots):

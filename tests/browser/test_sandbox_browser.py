@@ -25,7 +25,7 @@ def test_reply_through_the_sandbox_then_see_the_first_response_time(signed_in, l
                              author=AuthorFactory(external_id="demo-lea", handle="lea_75"))
     page = signed_in(UserFactory(username="camille", first_name="Camille", role="Community manager"))
     page.click("text=Ma box clignote orange")
-    page.wait_for_url(re.compile(r"/mentions/\d+/"))
+    page.wait_for_url(re.compile(rf"open={mention.pk}$"))  # beside the list
     assert "not yet" in page.locator("#response-times").inner_text()
     assert "sandbox" in page.locator("#sandbox-note").inner_text()
     assert "X (Twitter)" in page.locator(".mention-head").inner_text()  # the mention keeps its look

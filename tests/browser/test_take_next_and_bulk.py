@@ -19,7 +19,8 @@ def test_take_next_follows_the_filters_and_bulk_asks_before_taking(signed_in, li
 
     page.goto(f"{live_server.url}/?platform=facebook&language=en")
     page.click("#take-next")
-    page.wait_for_url(re.compile(rf"/mentions/{english_fb.pk}/"))
+    page.wait_for_url(re.compile(rf"open={english_fb.pk}"))
+    assert "Card declined" in page.locator("#pane").inner_text()
     assert Mention.objects.get(pk=french_x.pk).assignee is None
 
     Mention.objects.filter(pk=french_x.pk).update(assignee=sam)

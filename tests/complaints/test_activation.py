@@ -183,3 +183,59 @@ def test_a_gap_within_chance_on_a_small_slice_does_not_block_the_new_version():
          "active": 1.0}])
     muddled = ["other"] * 40
     assert lifecycle.worse_share(truth, muddled, theirs) == 1.0
+
+
+def _judged(*, en: float, fr: float, heldout_candidate: float | None, new_corrections: dict,
+            worse_share: float | None = None):
+    active = ClassifierModel(version="v1", metrics={"corpus": {"macro_f1": 0.91, "by_language": {"en": 0.91, "fr": 0.91}},
+                                                    "corpus_digest": "x"})
+    candidate = {"corpus": {"macro_f1": round((en + fr) / 2, 4), "by_language": {"en": en, "fr": fr}},
+                 "corpus_digest": "x", "new_corrections": new_corrections}
+    if heldout_candidate is not None:
+        candidate["heldout"] = {"mentions": 300, "candidate_macro_f1": heldout_candidate, "active_macro_f1": 0.60,
+                                "worse_share": worse_share if worse_share is not None else
+                                0.0 if heldout_candidate >= 0.60 else 0.99}
+    return lifecycle.activation_judge(candidate=candidate, active=active)
+
+
+def test_many_english_corrections_may_cost_the_english_corpus_a_little_but_never_the_french():
+    # 2,000 English corrections that the held-out ones prefer: English corpus 0.91 → 0.89 is accepted.
+    ok, reasons = _judged(en=0.89, fr=0.905, heldout_candidate=0.68, new_corrections={"en": 2000})
+    assert ok and reasons[0] == {"code": "corpus_kept", "drop": 0.01, "corrected": ["en"], "corrected_drop": 0.03}
+    # The same English corrections may not cost French more than 0.01.
+    ok, reasons = _judged(en=0.89, fr=0.895, heldout_candidate=0.68, new_corrections={"en": 2000})
+    assert not ok and [r["scope"] for r in reasons if r["code"] == "corpus_dropped"] == ["fr"]
+    # Nor English more than 0.03.
+    ok, _ = _judged(en=0.875, fr=0.91, heldout_candidate=0.68, new_corrections={"en": 2000})
+    assert not ok
+    # Without the held-out corrections on its side (clearly worse there), without a held-out slice,
+    # or with too few English corrections, 0.01 holds.
+    assert not _judged(en=0.89, fr=0.91, heldout_candidate=0.59, new_corrections={"en": 2000})[0]
+    assert not _judged(en=0.89, fr=0.91, heldout_candidate=None, new_corrections={"en": 2000})[0]
+    assert not _judged(en=0.89, fr=0.91, heldout_candidate=0.68, new_corrections={"en": 10})[0]
+    # A tie within chance on the held-out slice is no evidence against the corrections.
+    ok, reasons = _judged(en=0.89, fr=0.91, heldout_candidate=0.58, worse_share=0.6, new_corrections={"en": 2000})
+    assert ok and reasons[-1]["code"] == "heldout_within_noise" and reasons[0]["corrected"] == ["en"]
+
+
+def test_the_language_of_a_correction_without_one_is_guessed():
+    from complaints.classifier.lexicon import language_guess
+
+    assert language_guess("@NorthwindAir my bag is on the carousel, the handle is on the floor") == "en"
+    assert language_guess("@AirHexa ma valise est sur le tapis, la poignée est par terre") == "fr"
+    assert language_guess("QX7R2L") == ""
+
+
+def test_mentions_shown_for_being_least_sure_train_but_never_judge():
+    from complaints.classifier.corpus import Example
+
+    start = timezone.now() - timedelta(days=1)
+    plain = [Example(f"plain {n}", "complaint", "en", "correction", start + timedelta(minutes=n)) for n in range(150)]
+    unsure = [Example(f"unsure {n}", "question", "en", "correction", start + timedelta(minutes=200 + n), unsure=True)
+              for n in range(50)]
+    train_on, heldout = lifecycle.heldout_split(corrections=plain + unsure, after=None)
+    # The newest 20 % of those that can judge: 30 plain ones; every "least sure" answer is trained on.
+    assert [e.text for e in heldout] == [f"plain {n}" for n in range(120, 150)]
+    assert len(train_on) == 170 and all(e in train_on for e in unsure)
+    # Only least-sure answers: nothing can judge yet, everything trains.
+    assert lifecycle.heldout_split(corrections=unsure, after=None) == (unsure, [])

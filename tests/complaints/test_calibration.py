@@ -63,3 +63,26 @@ def test_new_mentions_get_the_active_versions_calibrated_confidence(db, mini_cor
     lifecycle._loaded.update(version=None)
     _, results = lifecycle.classify_texts(["Thanks for the quick reply, all sorted", "box en panne depuis lundi"])
     assert all(0 < confidence <= 0.6 for _, confidence in results)
+
+
+def test_spot_checks_win_over_a_held_out_slice_of_only_hard_mentions():
+    """Answers in "Check these" are the mentions the model was least sure of: fitted on those,
+    the temperature would make it too timid on the ordinary stream. The spot checks (drawn at
+    random) are fitted instead, and confidence stays honest on the whole stream."""
+    stream, truth = overconfident(6000, seed=3)
+    margin = np.sort(stream, axis=1)[:, -1] - np.sort(stream, axis=1)[:, -2]
+    hardest = np.argsort(margin)[:300]
+    # Hard mentions are also wrong more often than their probabilities say.
+    hard_truth = truth[hardest].copy()
+    flip = np.random.default_rng(5).random(len(hardest)) < 0.5
+    hard_truth[flip] = (stream[hardest].argmax(axis=1)[flip] + 1) % 4
+    drawn = np.random.default_rng(6).choice(len(stream), size=60, replace=False)
+    on_hard = calibration_fit(probabilities=stream[hardest], truth=hard_truth, cv_accuracy=0.9)
+    on_spots = calibration_fit(probabilities=stream[hardest], truth=hard_truth, cv_accuracy=0.9,
+                               spot_checks=(stream[drawn], truth[drawn]))
+    assert on_spots["fitted_on"] == "spot_checks" and on_spots["mentions"] == 60
+    assert on_hard["fitted_on"] == "heldout"
+    assert _ece(calibrated(stream, on_spots), truth) < 0.05 < _ece(calibrated(stream, on_hard), truth)
+    too_few = calibration_fit(probabilities=stream[hardest], truth=hard_truth, cv_accuracy=0.9,
+                              spot_checks=(stream[drawn[:20]], truth[drawn[:20]]))
+    assert too_few["fitted_on"] == "heldout"

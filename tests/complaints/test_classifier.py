@@ -3,6 +3,8 @@ import json
 from datetime import timedelta
 from unittest import mock
 
+import numpy as np
+from celery.signals import worker_init
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -31,7 +33,7 @@ def test_a_model_worse_on_the_french_corpus_is_refused_unless_forced(db, mini_co
     corpus = first.metrics["corpus"]
     worse = {**first.metrics, "corpus": {**corpus, "by_language": {**corpus["by_language"],
                                                                     "fr": corpus["by_language"]["fr"] - 0.02}}}
-    with mock.patch("complaints.classifier.evaluation.evaluate", return_value=worse):
+    with mock.patch("complaints.classifier.evaluation.cross_validate", return_value=(worse, np.zeros((0, 4)))):
         refused = lifecycle.model_train(folds=3)
         assert not refused.activated and "kept inactive" in refused.message and "(fr) would drop" in refused.message
         assert ClassifierModel.objects.get(is_active=True) == first
@@ -55,6 +57,19 @@ def test_the_active_model_is_loaded_once_per_process(db, mini_corpus):
         for _ in range(3):
             lifecycle.classify_texts(["box en panne"])
     assert load.call_count == 1
+
+
+def test_a_starting_worker_loads_the_active_model_before_its_pool_forks(db, mini_corpus):
+    version = lifecycle.model_train(folds=3).model.version
+    lifecycle._loaded.update(version=None, pipeline=None)
+    assert any(receiver is lifecycle.worker_preload for _key, receiver in worker_init.receivers)  # weak=False
+    with mock.patch.object(lifecycle.connections, "close_all") as close_all:  # the test's own connection stays
+        lifecycle.worker_preload(sender=None)
+    assert lifecycle._loaded["version"] == version
+    assert close_all.called  # no child inherits the parent's database connection
+    with mock.patch.object(lifecycle.joblib, "load") as load:  # the first mention finds it loaded
+        lifecycle.classify_texts(["box en panne"])
+    assert load.call_count == 0
 
 
 def test_new_mentions_are_classified_on_the_way_in(db, mini_corpus):

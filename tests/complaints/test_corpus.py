@@ -4,6 +4,7 @@ cross-validated quality on it, so a regression in normalization or features fail
 import json
 from collections import Counter
 
+import pytest
 from django.core.management import call_command
 
 from complaints.classifier import LABELS
@@ -23,6 +24,9 @@ def test_the_corpus_is_large_balanced_and_without_duplicates():
     assert [text for text, n in normalized.items() if n > 1] == []
 
 
+# Five trainings on the whole corpus take minutes: this runs with the integration tests (the
+# classifier end to end on its real corpus), so the unit run stays fast.
+@pytest.mark.integration
 def test_cross_validated_macro_f1_on_the_project_corpus_stays_above_the_floor():
     examples = corpus_examples()
     metrics = evaluate([e.text for e in examples], [e.label for e in examples],

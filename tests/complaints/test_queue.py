@@ -93,7 +93,7 @@ def test_take_next_claims_the_highest_priority_unassigned_mention(cm_client, com
     top = MentionFactory(text="haute", priority=90)
     MentionFactory(text="déjà prise", priority=99, assignee=UserFactory(role="Community manager"))
     response = cm_client.post("/queue/take-next/")
-    assert response.status_code == 302 and response["Location"] == f"/mentions/{top.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/?open={top.pk}"  # opened in the reading pane
     top.refresh_from_db()
     assert top.assignee == community_manager and top.status == "open"
     assert top.events.filter(kind=EventKind.ASSIGNED).count() == 1

@@ -95,3 +95,34 @@ def test_the_page_says_so_when_no_version_is_active(cm_client):
 def test_the_page_is_in_french(cm_client):
     body = cm_client.get("/check/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "<h1>À vérifier</h1>" in body and "Aucune version du classifieur" in body
+
+
+def test_every_fifth_row_is_a_spot_check_drawn_from_the_whole_stream(db, mini_corpus, community_manager):
+    import random
+
+    lifecycle.model_train()
+    stream = _stored([f"{text} #{n}" for n in range(6) for text in TEXTS])  # 36 waiting, a page of 10
+    items = selectors.review_items(user=community_manager, limit=10, rng=random.Random(4))
+    assert len(items) == 10 and [item.spot_check for item in items] == [False] * 4 + [True] + [False] * 4 + [True]
+    unsure = [item for item in items if not item.spot_check]
+    everyone = sorted(selectors._review_scored(stream, spot_check=False), key=lambda i: (i.margin, -i.mention.pk))
+    assert [i.mention.pk for i in unsure] == [i.mention.pk for i in everyone[:8]]  # the least sure, in order
+    spots = {item.mention.pk for item in items if item.spot_check}
+    assert not spots & {i.mention.pk for i in everyone[:8]}
+    # Drawn at random: another draw picks other mentions from the same stream.
+    draws = {frozenset(i.mention.pk for i in selectors.review_items(user=community_manager, limit=10,
+                                                                     rng=random.Random(seed)) if i.spot_check)
+             for seed in range(5)}
+    assert len(draws) > 1
+
+
+def test_how_an_answer_was_asked_is_marked_and_the_latest_answer_decides(db, mini_corpus, community_manager):
+    lifecycle.model_train()
+    mention = _stored(TEXTS[:1])[0]
+    client = Client()
+    client.force_login(community_manager)
+    client.post(f"/check/{mention.pk}/", {"label": "complaint", "proposed": "complaint", "spot_check": "1"})
+    assert mention.events.get(kind=EventKind.LABEL_CORRECTED).data["spot_check"] is True
+    assert [(e.label, e.spot_check, e.unsure) for e in correction_examples()] == [("complaint", True, False)]
+    client.post(f"/check/{mention.pk}/", {"label": "question", "proposed": "complaint"})  # shown for being unsure
+    assert [(e.label, e.spot_check, e.unsure) for e in correction_examples()] == [("question", False, True)]

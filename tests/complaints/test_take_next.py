@@ -21,7 +21,8 @@ def test_take_next_hands_the_next_mention_of_the_filters_in_use(cm_client, mix):
     queue = cm_client.get("/", {"platform": "facebook", "language": "en"}).content.decode()
     assert "Take next Facebook · EN mention" in queue
     response = cm_client.post("/queue/take-next/", {"platform": "facebook", "language": "en"})
-    assert response["Location"] == f"/mentions/{mix['en_fb'].pk}/"
+    # Opened in the reading pane, the filters kept in the address.
+    assert response["Location"] == f"/?platform=facebook&language=en&open={mix['en_fb'].pk}"
     mix["fr_x"].refresh_from_db()
     assert mix["fr_x"].assignee is None
 
@@ -35,7 +36,7 @@ def test_take_next_says_what_it_looked_for_when_nothing_matches(cm_client, mix):
 
 def test_take_next_without_filters_takes_the_top_of_the_queue(cm_client, mix):
     assert cm_client.get("/").content.decode().count(">Take next<") == 1
-    assert cm_client.post("/queue/take-next/")["Location"] == f"/mentions/{mix['fr_x'].pk}/"
+    assert cm_client.post("/queue/take-next/")["Location"] == f"/?open={mix['fr_x'].pk}"
 
 
 def test_bulk_assign_to_me_leaves_others_mentions_unless_confirmed(client, mix):

@@ -89,6 +89,26 @@ def test_without_database_url_the_app_uses_a_sqlite_file(tmp_path):
                                      "django.core.cache.backends.locmem.LocMemCache", "True"], result.stderr
 
 
+def test_the_demos_first_start_on_sqlite_prints_no_warning(tmp_path):
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true",
+           "ECOUTE_VAR_DIR": str(tmp_path)}
+    migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=300, env=env)
+    assert migrate.returncode == 0, migrate.stderr
+    assert (tmp_path / "ecoute.sqlite3").exists()
+    output = migrate.stdout + migrate.stderr
+    assert "WARNING" not in output.upper() and "W040" not in output, output
+
+
+def test_postgres_keeps_every_system_check():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s; "
+         "print(s.DATABASES['default']['ENGINE'], s.SILENCED_SYSTEM_CHECKS)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**PRODUCTION_ENV, "DATABASE_URL": "postgres://ecoute@127.0.0.1:5432/ecoute"})
+    assert result.stdout.split() == ["django.db.backends.postgresql", "[]"], result.stderr
+
+
 def test_debug_is_off_unless_asked():
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"],

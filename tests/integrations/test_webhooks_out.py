@@ -20,7 +20,9 @@ from integrations import services
 from integrations.models import Delivery, DeliveryStatus, Subscription, SubscriptionFormat
 from listening.ingestion import mention_ingest
 from platforms.normalized import NormalizedMention
-from tests.factories import BrandFactory, MentionFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.integrations.factories import SubscriptionFactory
+from tests.listening.factories import BrandFactory, MentionFactory
 
 SECRET = "whsec-test-0123456789"
 
@@ -74,10 +76,7 @@ def brand(db):
 
 
 def _subscribe(brand, receiver, event_types, **extra):
-    subscription = Subscription(brand=brand, name="helpdesk", url=receiver.url, events=list(event_types), **extra)
-    subscription.set_secret(SECRET)
-    subscription.save()
-    return subscription
+    return SubscriptionFactory(brand=brand, url=receiver.url, events=list(event_types), secret=SECRET, **extra)
 
 
 def _send_all():

@@ -6,13 +6,16 @@ from benchmarks.classifier import HeldoutError, bench_classifier, datasets_dir
 from benchmarks.export import bench_export
 from benchmarks.ingest import bench_ingest, bench_ingest_worker, print_json
 from benchmarks.learning import bench_learning
+from benchmarks.load import LoadError, bench_load
 from benchmarks.queue import BenchError, bench_queue
 from benchmarks.reports import bench_reports
+from benchmarks.stack import StackError
+from benchmarks.webhook import bench_webhook
 
 
 class Command(BaseCommand):
     help = ("Benchmarks. Each prints one JSON object on its last line: `bench ingest --n 100000`, `bench classifier`, "
-            "`bench queue --mentions 1000000`, `bench reports`, `bench export --mentions 1000000`.")
+            "`bench queue --mentions 1000000`, `bench reports`, `bench export --mentions 1000000`, `bench load`, `bench webhook`.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="which", required=True)
@@ -46,6 +49,24 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="a year of mentions.csv from a real gunicorn, over N mentions")
         export.add_argument("--mentions", type=int, default=1_000_000)
         export.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
+        load = sub.add_parser("load", help="20 community managers, 2 report readers and a 50 mentions/s webhook "
+                                           "feeder against gunicorn + Celery (Locust; pip install -r "
+                                           "requirements-bench.txt)")
+        load.add_argument("--mentions", type=int, default=1_000_000, help="bench mentions (seeded once, then reused)")
+        load.add_argument("--seconds", type=int, default=90, help="length of the loaded phase (60-600)")
+        load.add_argument("--single-seconds", type=int, default=60, help="length of the single-user phase (10-300)")
+        load.add_argument("--feeder-rate", type=float, default=50, help="mentions per second through the webhook")
+        load.add_argument("--no-beat", action="store_true", help="run without celery beat")
+        load.add_argument("--no-ingest-worker", action="store_true",
+                          help="one worker for every queue, without docker-compose.yml's worker-ingest")
+        webhook = sub.add_parser("webhook", help="signed webhook delivery -> mention counted by the queue's live "
+                                                 "endpoint, with a real worker")
+        webhook.add_argument("--deliveries", type=int, default=120)
+        webhook.add_argument("--rate", type=float, default=2.0, help="deliveries per second")
+        webhook.add_argument("--mentions", type=int, default=1_000_000, help="bench mentions (seeded once, reused)")
+        webhook.add_argument("--no-beat", action="store_true", help="run without celery beat")
+        webhook.add_argument("--no-ingest-worker", action="store_true",
+                             help="one worker for every queue, without docker-compose.yml's worker-ingest")
 
     def handle(self, *args, **options):
         if options["which"] == "ingest":
@@ -74,3 +95,17 @@ class Command(BaseCommand):
                                                     imported=options["imported"]))
         elif options["which"] == "export":
             print_json(self.stdout, bench_export(n=options["mentions"], keep=options["keep"]))
+        elif options["which"] in ("load", "webhook"):
+            try:
+                if options["which"] == "load":
+                    result = bench_load(mentions=options["mentions"], seconds=options["seconds"],
+                                        single_seconds=options["single_seconds"], feeder_rate=options["feeder_rate"],
+                                        beat=not options["no_beat"],
+                                        ingest_worker=not options["no_ingest_worker"], log=self.stderr.write)
+                else:
+                    result = bench_webhook(deliveries=options["deliveries"], rate=options["rate"],
+                                           mentions=options["mentions"], beat=not options["no_beat"],
+                                           ingest_worker=not options["no_ingest_worker"], log=self.stderr.write)
+            except (LoadError, StackError) as error:
+                raise CommandError(str(error)) from None
+            print_json(self.stdout, result)

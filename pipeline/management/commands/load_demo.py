@@ -10,6 +10,6 @@ class Command(BaseCommand):
         summary = load_demo()
         self.stdout.write(self.style.SUCCESS(
             f"Demo brand {summary['brand']}: {summary['mentions']} mentions ({summary['new']} new)."))
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ with one of these demo logins:")
+        self.stdout.write("Sign in with one of these demo logins:")
         for username, role in summary["users"]:
             self.stdout.write(f"  {username:<10} {role:<20} password: {summary['password']}")
