@@ -15,6 +15,7 @@ from django_htmx.http import push_url, replace_url
 from accounts import roles
 from accounts.models import Profile
 from complaints import presence, selectors, services
+from complaints.rows import queue_rows_prepare
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
 from sla.state import sla_state, sla_states_attach
@@ -45,6 +46,10 @@ def _queue_url(query, *, open_pk: int | None = None) -> str:
     if open_pk is not None:
         query["open"] = str(open_pk)
     return reverse("complaints:queue") + (f"?{query.urlencode()}" if query else "")
+
+
+def _translated(choices) -> list[tuple[str, str]]:
+    return [(value, str(name)) for value, name in choices]
 
 
 def _is_pane_request(request) -> bool:
@@ -99,7 +104,7 @@ def queue(request):
         if _is_pane_request(request):
             return _pane_response(request, pane)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
-    sla_states_attach(mentions=mentions)
+    queue_rows_prepare(mentions=sla_states_attach(mentions=mentions))
     next_query = request.GET.copy()
     next_query.pop("open", None)  # the next page of the list, not the pane again
     next_query["after"] = next_cursor
@@ -114,9 +119,10 @@ def queue(request):
         "since_query": since_query.urlencode(),
         "presence": presence.presence_others(mention_ids=[m.pk for m in mentions], user=request.user),
         "brands": selectors.brands_for_filters(user=request.user),
-        "platforms": Platform.choices,
-        "labels": Label.choices,
-        "statuses": Status.choices,
+        # Translated once for the page, not at each of the filters' and bulk bar's options.
+        "platforms": _translated(Platform.choices),
+        "labels": _translated(Label.choices),
+        "statuses": _translated(Status.choices),
         "languages": LANGUAGES,
         "periods": (("24h", _("Last 24 hours")), ("7d", _("Last 7 days")), ("30d", _("Last 30 days"))),
         "bulk_actions": services.BULK_ACTIONS,
@@ -248,7 +254,7 @@ def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse
     mention = selectors.mention_for_page(pk=pk)
     row = ""
     if mention.status in [s.value for s in OPEN_STATUSES]:
-        sla_states_attach(mentions=[mention])
+        queue_rows_prepare(mentions=sla_states_attach(mentions=[mention]))
         row = render_to_string("complaints/partials/queue_row.html", {
             "mention": mention, "user": request.user,
             "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)

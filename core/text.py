@@ -72,6 +72,9 @@ def web_url(value) -> str:
     scheme, _, rest = text.partition(":")
     if scheme.casefold() not in ("http", "https") or not rest.startswith("//") or len(rest) <= 2:
         return ""
-    if any(c.isspace() or ord(c) < 32 for c in text):
+    if _SPACE_OR_CONTROL.search(text):
         return ""
     return text
+
+
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")  # \s: what str.isspace() calls a space, in one C scan

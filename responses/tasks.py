@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from responses.alerts import sla_alerts_send
 from responses.models import Response
-from responses.report_days import report_days_refresh
+from responses.report_refresh import report_days_refresh_due
 from responses.sending import ResponseSendLater, response_give_up, response_send, responses_sweep
 from responses.timing import timings_backfill
 from sla.services import mentions_sla_refresh
@@ -31,8 +31,10 @@ def recount_response_times(brand_id: int) -> int:
 
 @shared_task
 def refresh_report_days() -> int:
-    """Every 5 minutes (beat): the report's packed days that writes made stale are rebuilt."""
-    return report_days_refresh()
+    """Every 5 minutes (beat), and a few seconds after writes that made days stale (see
+    responses.report_refresh): the report's stale packed days are rebuilt. Returns how many
+    were stale, or -1 when another worker is rebuilding them now."""
+    return report_days_refresh_due()
 
 
 SEND_MAX_RETRIES = 6  # 1, 2, 4 … 32 minutes apart: about an hour of transient failures, then the agent decides

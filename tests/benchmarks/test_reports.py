@@ -21,7 +21,7 @@ def run(*args) -> dict:
 
 
 def test_small_run_prints_the_page_times_and_cleans_up(db):
-    result = run("--mentions", "800", "--runs", "2")
+    result = run("--mentions", "800", "--runs", "2", "--import", "600")
     assert result["benchmark"] == "reports" and result["mentions"] == 800 and result["database"] == "postgresql"
     for days in (30, 365):
         figures = result[f"days_{days}"]
@@ -29,11 +29,15 @@ def test_small_run_prints_the_page_times_and_cleans_up(db):
     # 800 mentions spread evenly over 400 days
     assert 55 <= result["days_30"]["mentions_in_period"] <= 65
     assert 720 <= result["days_365"]["mentions_in_period"] <= 735
+    # the import made its days stale; the background rebuild, not the manager, rebuilt them
+    after = result["after_import"]
+    assert after["imported"] == 600 and 300 <= after["days_made_stale"] <= 366
+    assert after["days_rebuilt_in_background"] >= after["days_made_stale"] and after["first_request_ms"] > 0
     assert not Mention.objects.filter(brand__slug__startswith="bench-report").exists()
 
 
 def test_kept_mentions_are_what_the_report_counts(db):
-    result = run("--mentions", "800", "--runs", "1", "--keep")
+    result = run("--mentions", "800", "--runs", "1", "--keep", "--import", "0")
     brands = tuple(Brand.objects.filter(slug__startswith="bench-report").values_list("pk", flat=True))
     assert MentionTiming.objects.filter(brand_id__in=brands).count() > 600  # about 85 % answered
     today = timezone.localdate()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from benchmarks.classifier import HeldoutError, bench_classifier, datasets_dir
 from benchmarks.export import bench_export
-from benchmarks.ingest import bench_ingest, print_json
+from benchmarks.ingest import bench_ingest, bench_ingest_worker, print_json
 from benchmarks.learning import bench_learning
 from benchmarks.load import LoadError, bench_load
 from benchmarks.queue import BenchError, bench_queue
@@ -22,6 +22,11 @@ class Command(BaseCommand):
         ingest = sub.add_parser("ingest", help="N synthetic mentions through the real ingestion path vs raw COPY")
         ingest.add_argument("--n", type=int, default=100_000)
         ingest.add_argument("--keep", action="store_true", help="keep the synthetic mentions")
+        ingest.add_argument("--workers", type=int, default=2,
+                            help="then the same N split between this many worker processes (1: skip)")
+        worker = sub.add_parser("ingest-worker", help="one of bench ingest's parallel workers (started by it)")
+        worker.add_argument("--n", type=int, required=True)
+        worker.add_argument("--part", type=int, required=True)
         classifier = sub.add_parser("classifier", help="the classifier on public datasets, its throughput and memory")
         classifier.add_argument("--heldout", type=Path, default=None,
                                 help="also score a labelled JSON-lines file (text, label, lang) kept outside the project "
@@ -39,6 +44,8 @@ class Command(BaseCommand):
         reports.add_argument("--mentions", type=int, default=1_000_000)
         reports.add_argument("--runs", type=int, default=9, help="timed requests per period")
         reports.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
+        reports.add_argument("--import", dest="imported", type=int, default=100_000,
+                             help="mentions imported through ingestion before the last 365-day request (0: none)")
         export = sub.add_parser("export", help="a year of mentions.csv from a real gunicorn, over N mentions")
         export.add_argument("--mentions", type=int, default=1_000_000)
         export.add_argument("--keep", action="store_true", help="keep the synthetic mentions (a rerun reuses them)")
@@ -63,7 +70,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["which"] == "ingest":
-            print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"]))
+            print_json(self.stdout, bench_ingest(n=options["n"], keep=options["keep"], workers=options["workers"]))
+        elif options["which"] == "ingest-worker":
+            print_json(self.stdout, bench_ingest_worker(n=options["n"], part=options["part"]))
         elif options["which"] == "classifier":
             try:
                 result = {"benchmark": "classifier"} if options["curve_only"] else bench_classifier(
@@ -82,7 +91,8 @@ class Command(BaseCommand):
                 raise CommandError(str(error)) from None
             print_json(self.stdout, result)
         elif options["which"] == "reports":
-            print_json(self.stdout, bench_reports(n=options["mentions"], runs=options["runs"], keep=options["keep"]))
+            print_json(self.stdout, bench_reports(n=options["mentions"], runs=options["runs"], keep=options["keep"],
+                                                    imported=options["imported"]))
         elif options["which"] == "export":
             print_json(self.stdout, bench_export(n=options["mentions"], keep=options["keep"]))
         elif options["which"] in ("load", "webhook"):
