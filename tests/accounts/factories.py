@@ -21,7 +21,7 @@ def _permission(code: str) -> Permission:
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
-def _role_group(name: str) -> Group:
+def role_group(name: str) -> Group:
     """The role's group. Tests with real transactions (live server, threads) flush the
     database afterwards, which removes the groups the roles migration created: they are
     put back with the same permissions."""
@@ -47,7 +47,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if extracted:
-            self.groups.add(_role_group(extracted))
+            self.groups.add(role_group(extracted))
         self.save()
 
     @factory.post_generation
