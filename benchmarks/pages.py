@@ -7,7 +7,7 @@ import re
 _MENTION_LINK = re.compile(r'href="/mentions/(\d+)/"')
 _SINCE = re.compile(r"since=(\d+)")
 _NEW_COUNT = re.compile(r'class="new-bar"[^>]*>\s*(\d+)')
-_TAKEN = re.compile(r"/mentions/(\d+)/$")
+_TAKEN = re.compile(r"(?:/mentions/(\d+)/$|[?&]open=(\d+)(?:&|$))")
 
 
 def mention_ids(html: str) -> list[str]:
@@ -26,6 +26,7 @@ def live_bar_count(html: str) -> int:
 
 
 def taken_mention(location: str) -> str | None:
-    """The mention "take next" redirected to, or None when it went back to the queue."""
+    """The mention "take next" redirected to (the inbox with it open, or its own page), or None
+    when it went back to the queue with nothing open."""
     found = _TAKEN.search(location)
-    return found.group(1) if found else None
+    return (found.group(1) or found.group(2)) if found else None

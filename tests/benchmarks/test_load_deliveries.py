@@ -71,4 +71,13 @@ def test_the_queue_page_gives_its_mentions_and_the_live_bar_its_since(cm_client)
 
 def test_take_next_redirects_are_read_as_the_taken_mention():
     assert pages.taken_mention("/mentions/42/") == "42"
+    assert pages.taken_mention("/?platform=twitter&open=42") == "42"
+    assert pages.taken_mention("/?open=42&platform=twitter") == "42"
     assert pages.taken_mention("/?platform=twitter") is None
+
+
+@pytest.mark.django_db
+def test_the_real_take_next_redirect_names_the_mention_it_gave(cm_client):
+    mention = MentionFactory(platform="twitter")
+    response = cm_client.post(reverse("complaints:take-next"), {"platform": "twitter"}, secure=True)
+    assert pages.taken_mention(response["Location"]) == str(mention.pk)
