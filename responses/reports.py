@@ -17,6 +17,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, reduce
+from itertools import islice
 from operator import or_
 
 from django.contrib.auth import get_user_model
@@ -184,8 +185,8 @@ def _resolutions_breached_after_a_pause(*, filters: ReportFilters, now: datetime
                   .filter(_resolution_past_due(now=now, clocks=clocks)).alias(ever_paused=_ever_paused())
                   .filter(Q(ever_paused=True) | Q(status=Status.WAITING)).select_related("brand").order_by("pk"))
     buckets, counts = filters.buckets(), {}
-    for start in range(0, candidates.count(), BATCH):
-        mentions = list(candidates[start:start + BATCH])
+    rows = candidates.iterator(chunk_size=BATCH)  # one query read in chunks, not one OFFSET query per batch
+    while mentions := list(islice(rows, BATCH)):
         states = sla_states(mentions=mentions, at=now)
         for mention in mentions:
             if states[mention.pk].resolution.state == "breached":
