@@ -38,6 +38,8 @@ from platforms.normalized import NormalizedMention
 from responses.models import MentionTiming, ReportDay
 from responses.report_refresh import PENDING_KEY, report_days_refresh_due
 from sla.models import BusinessCalendar, CountedIn, Shift, SLAPolicy
+from sla.selectors import sla_policies_by_brand
+from sla.state import resolution_due_at
 
 BRANDS = (("bench-report-a", "Bench reports A", True), ("bench-report-b", "Bench reports B", False),
           ("bench-report-c", "Bench reports C", False))
@@ -90,6 +92,7 @@ def _seed(*, n: int, brands, agents, now: datetime, seed: int = 7) -> None:
     mention_fields = [f for f in Mention._meta.concrete_fields if not f.primary_key]
     timing_fields = list(MentionTiming._meta.concrete_fields)
     start = now - timedelta(days=DAYS)
+    policies = sla_policies_by_brand(brand_ids=[b.pk for b in brands])
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('listening_mention', 'id')) FROM generate_series(1, 1)")
         first_id = cursor.fetchone()[0]
@@ -110,19 +113,23 @@ def _seed(*, n: int, brands, agents, now: datetime, seed: int = 7) -> None:
                 else:
                     status = "new" if now - posted < timedelta(days=3) else "ignored"
                 agent = agents[rng.randrange(len(agents))].pk if first or resolution else None
+                row_label = LABELS[i % len(LABELS)]
                 row = {
                     "brand_id": brand.pk, "source_id": None, "platform": PLATFORMS[i % len(PLATFORMS)], "external_id": f"bench-{i}",
                     "url": "", "author_id": None, "title": "", "text": f"Bench mention {i}: toujours pas de fibre",
                     "language": "fr", "posted_at": posted, "fetched_at": posted, "in_reply_to_id": "",
                     "conversation_id": "", "reposts_count": 0, "likes_count": 0, "replies_count": 0,
                     "quotes_count": 0, "raw": {"id": f"bench-{i}", "lang": "fr", "metrics": {"likes": i % 50}},
-                    "label": LABELS[i % len(LABELS)], "predicted_label": "", "confidence": None,
+                    "label": row_label, "predicted_label": "", "confidence": None,
                     "model_version": "", "label_corrected_by_id": None, "label_corrected_at": None,
                     "status": status, "assignee_id": agent, "priority": 0, "priority_reasons": [],
                     "exposes_personal_data": False, "personal_data_kinds": [],
                     "first_response_at": posted + timedelta(minutes=first) if first else None,
                     "first_response_due_at": posted + timedelta(minutes=FIRST_RESPONSE_TARGET),
                     "resolved_at": posted + timedelta(minutes=resolution) if resolution else None,
+                    # sla.state's, as ingestion stores it: none while waiting (from the posting) or closed
+                    "resolution_due_at": resolution_due_at(policies=policies[brand.pk], label=row_label,
+                                                           posted_at=posted) if status == "new" else None,
                 }
                 mentions.append(tuple(row[f.attname] for f in mention_fields))
                 if agent:

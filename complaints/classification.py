@@ -25,7 +25,8 @@ def mention_triage_prepare(*, mention: Mention) -> Mention:
     triage_fields_apply(mention=mention, policies=policies, now=now)
     mention_sla_refresh(mention=mention, at=now, policies=policies, save=False)
     mention.save(update_fields=[
-        "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons",
+        "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "resolution_due_at", "priority",
+        "priority_reasons",
     ])
     return mention
 

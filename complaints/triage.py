@@ -1,9 +1,9 @@
 """Triage fields of a mention, computed in memory so ingestion can set them on many
-mentions before a single insert: personal data, SLA due time, priority."""
+mentions before a single insert: personal data, SLA due times, priority."""
 
 from complaints.personal_data import personal_data_kinds
 from complaints.priority import compute_priority
-from sla.state import first_response_due_at
+from sla.state import first_response_due_at, resolution_due_at
 
 
 def triage_fields_apply(*, mention, policies: dict, now, followers: int | None = None) -> None:
@@ -13,6 +13,7 @@ def triage_fields_apply(*, mention, policies: dict, now, followers: int | None =
     mention.exposes_personal_data, mention.personal_data_kinds = bool(kinds), kinds
     mention.first_response_due_at = first_response_due_at(policies=policies, label=mention.label,
                                                           posted_at=mention.posted_at)
+    mention.resolution_due_at = resolution_due_at(policies=policies, label=mention.label, posted_at=mention.posted_at)
     priority_apply(mention=mention, now=now, followers=followers)
 
 

@@ -36,11 +36,11 @@ _DEFAULTS = {f.attname: f.get_default() for f in _FIELDS}
 # Columns whose value differs from one mention to the next; the rest are the batch's constants.
 PER_ROW = ["external_id", "url", "author_id", "title", "text", "language", "posted_at", "in_reply_to_id",
            "conversation_id", "reposts_count", "likes_count", "replies_count", "quotes_count", "raw",
-           "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority", "priority_reasons",
-           "label", "predicted_label", "confidence", "model_version"]
+           "exposes_personal_data", "personal_data_kinds", "first_response_due_at", "resolution_due_at", "priority",
+           "priority_reasons", "label", "predicted_label", "confidence", "model_version"]
 # Set by the triage step (listening.steps); their defaults when no step sets them.
-_TRIAGE_COLUMNS = ["exposes_personal_data", "personal_data_kinds", "first_response_due_at", "priority",
-                   "priority_reasons"]
+_TRIAGE_COLUMNS = ["exposes_personal_data", "personal_data_kinds", "first_response_due_at", "resolution_due_at",
+                   "priority", "priority_reasons"]
 _PER_ROW_FIELDS = [Mention._meta.get_field(name) for name in PER_ROW]
 _PER_ROW_FORMATTERS = formatters_for(_PER_ROW_FIELDS)
 _EVENT_FORMATTERS = [str, str, lambda at: at.isoformat(), formatters_for([MentionEvent._meta.get_field("data")])[0]]

@@ -245,6 +245,7 @@ class Mention(models.Model):
     # Response tracking, kept in step with the event log by the services that write it.
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     class Meta:

@@ -4,8 +4,8 @@ Report that both the page and the CSV export render.
 Volumes and times are computed from the period's mentions and stored response times
 (responses.MentionTiming: business hours already applied, see responses.timing), read as arrays
 (responses.report_days, packed per brand and day on Postgres) and counted with numpy
-(responses.report_figures); open mentions (overdue, backlog) are counted in SQL as they are now, and those whose SLA clock
-stopped at some point are judged by sla.state itself.
+(responses.report_figures); open mentions (overdue, backlog) are counted in SQL as they are now,
+overdue ones by the due times sla.state computes and sla.services stores on each mention.
 Periods and their days, weeks and months are in the manager's time zone. Medians and 90th
 percentiles are interpolated as Postgres's percentile_cont does.
 """
@@ -13,40 +13,33 @@ percentiles are interpolated as Postgres's percentile_cont does.
 from __future__ import annotations
 
 import zoneinfo
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, reduce
-from itertools import islice
 from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
-from django.db.models import Count, DateTimeField, Exists, F, Func, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, DateTimeField, F, Func, IntegerField, Q, Value
 from django.db.models.functions import Trunc
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from listening.choices import OPEN_STATUSES, EventKind, Label, Platform, Status
-from listening.models import Brand, Mention, MentionEvent
+from listening.choices import OPEN_STATUSES, Label, Platform
+from listening.models import Brand, Mention
 from responses import report_figures as figures
 from responses.report_days import Material, period_material
 from responses.report_figures import TimeFigures
 from responses.timing_sql import moment_before
 from sla import business_hours
 from sla.selectors import sla_policies_by_brand, sla_policy_for
-from sla.state import sla_states
-from sla.tracking import PAUSED_STATUSES
 
 GROUPINGS = {"day": _("Day"), "week": _("Week"), "month": _("Month")}
 # Backlog ages, in hours of each brand's SLA clock (business hours where its policy says so).
 AGE_LIMITS_HOURS = (1, 4, 8, 24, 72)
 AGE_NAMES = (_("under 1 h"), _("1–4 h"), _("4–8 h"), _("8–24 h"), _("24–72 h"), _("over 72 h"))
-# Open mentions whose clock is stopped (waiting for the customer) are not counted as overdue.
-RUNNING = [Status.NEW, Status.OPEN]
-BATCH = 500  # open mentions read at a time when sla.state must judge them one by one
 
 
 @dataclass(frozen=True)
@@ -112,12 +105,12 @@ def _day(bucket, filters: ReportFilters) -> date:
     return timezone.localtime(bucket, filters.zone).date()
 
 
-def response_times_by_bucket(*, filters: ReportFilters, now: datetime, material: Material,
-                             clocks: list) -> tuple[dict[date, TimeFigures], TimeFigures]:
+def response_times_by_bucket(*, filters: ReportFilters, now: datetime,
+                             material: Material) -> tuple[dict[date, TimeFigures], TimeFigures]:
     """Medians, 90th percentiles and SLA outcomes per bucket and for the whole period. Open
     mentions already past their due time count as missed (their bucket is their posting)."""
     per_bucket, total = figures.times_by_bucket(material, filters.buckets(), filters.zone)
-    for day, (first_overdue, resolution_overdue) in _open_overdue(filters=filters, now=now, clocks=clocks).items():
+    for day, (first_overdue, resolution_overdue) in _open_overdue(filters=filters, now=now).items():
         bucket = per_bucket.setdefault(day, TimeFigures())
         for target in (bucket, total):
             target.first_response_judged += first_overdue
@@ -145,55 +138,17 @@ def _brand_ids(filters: ReportFilters) -> list[int]:
     return list(filters.brand_ids) or list(Brand.objects.values_list("pk", flat=True))
 
 
-def _open_overdue(*, filters: ReportFilters, now: datetime, clocks: list) -> dict[date, tuple[int, int]]:
+def _open_overdue(*, filters: ReportFilters, now: datetime) -> dict[date, tuple[int, int]]:
     """Open mentions of the period whose first response or resolution is breached now, per
-    bucket: what sla.state says of each (the mention page, the queue, the alerts)."""
-    # The first response's due time is sla.state's, stored (sla.services): past it, the mention is
-    # breached on every screen, waiting for the customer or not.
+    bucket: what sla.state says of each (the mention page, the queue, the alerts), through the
+    due times sla.services stores from it — past them, the mention is breached on every screen."""
     rows = (mentions_in_period(filters=filters).filter(status__in=[s.value for s in OPEN_STATUSES])
-            .alias(ever_paused=_ever_paused()).annotate(bucket=_bucket(filters)).values("bucket")
+            .annotate(bucket=_bucket(filters)).values("bucket")
             .annotate(first=Count("pk", filter=Q(first_response_at__isnull=True, first_response_due_at__lt=now)),
-                      resolution=Count("pk", filter=Q(status__in=RUNNING, ever_paused=False)
-                                       & _resolution_past_due(now=now, clocks=clocks)))
+                      resolution=Count("pk", filter=Q(resolution_due_at__lt=now)))
             .order_by())
-    found = {_day(row["bucket"], filters): [row["first"], row["resolution"]] for row in rows}
-    for day, count in _resolutions_breached_after_a_pause(filters=filters, now=now, clocks=clocks).items():
-        found.setdefault(day, [0, 0])[1] += count
-    return {day: (first, resolution) for day, (first, resolution) in found.items() if first or resolution}
-
-
-def _resolution_past_due(*, now: datetime, clocks: list) -> Q:
-    """Posted longer ago than the resolution time allowed, in each policy's clock. For a mention
-    whose clock never stopped this is exactly sla.state's "breached"; a pause only delays it."""
-    late = [Q(brand_id=brand_id, label__in=labels,
-              posted_at__lt=moment_before(clock=clock, end=now, minutes=policy.resolution_minutes))
-            for brand_id, labels, clock, policy in clocks if policy is not None and policy.resolution_minutes]
-    return reduce(or_, late, Q(pk__isnull=True))
-
-
-def _ever_paused() -> Exists:
-    """The mention's clock stopped at some time: it waited for the customer, or was closed and reopened."""
-    paused = [s.value for s in PAUSED_STATUSES]
-    return Exists(MentionEvent.objects.filter(mention=OuterRef("pk"), kind=EventKind.STATUS_CHANGED)
-                  .filter(Q(data__to__in=paused) | Q(data__from__in=paused)))
-
-
-def _resolutions_breached_after_a_pause(*, filters: ReportFilters, now: datetime, clocks: list) -> dict[date, int]:
-    """The open mentions past the resolution time in calendar terms whose clock stopped at some
-    point: sla.state itself decides whether the time that counted is over the allowed time."""
-    candidates = (mentions_in_period(filters=filters).filter(status__in=[s.value for s in OPEN_STATUSES])
-                  .filter(_resolution_past_due(now=now, clocks=clocks)).alias(ever_paused=_ever_paused())
-                  .filter(Q(ever_paused=True) | Q(status=Status.WAITING)).select_related("brand").order_by("pk"))
-    buckets, counts = filters.buckets(), {}
-    rows = candidates.iterator(chunk_size=BATCH)  # one query read in chunks, not one OFFSET query per batch
-    while mentions := list(islice(rows, BATCH)):
-        states = sla_states(mentions=mentions, at=now)
-        for mention in mentions:
-            if states[mention.pk].resolution.state == "breached":
-                day = timezone.localtime(mention.posted_at, filters.zone).date()
-                bucket = buckets[max(0, bisect_right(buckets, day) - 1)]
-                counts[bucket] = counts.get(bucket, 0) + 1
-    return counts
+    return {_day(row["bucket"], filters): (row["first"], row["resolution"]) for row in rows
+            if row["first"] or row["resolution"]}
 
 
 def backlog_by_age(*, filters: ReportFilters, now: datetime, clocks: list) -> list[int]:
@@ -292,7 +247,7 @@ def _report_build(*, filters: ReportFilters, now: datetime, material: Material) 
     names = [_period_name(day, filters.grouping) for day in buckets]
     volume = figures.volume_by_bucket(material, buckets, filters.zone)
     clocks = _clocks(brand_ids=_brand_ids(filters))
-    times, total = response_times_by_bucket(filters=filters, now=now, material=material, clocks=clocks)
+    times, total = response_times_by_bucket(filters=filters, now=now, material=material)
     period = str(GROUPINGS[filters.grouping])
     tables = {}
 

@@ -1,6 +1,6 @@
 """The SLA state of a mention — on time, nearly due, breached, met — in one place for every
 screen: the queue's rows, the mention page's triage and response-times panels, the SLA alerts
-and the report (which counts open mentions by the due time sla.services stores from here).
+and the report (which counts open mentions by the due times sla.services stores from here).
 
 The state is counted in the clock of the brand's policy for the mention's label *now* (a
 relabel changes the policy), from the mention's event log (time waiting for the customer, or
@@ -53,7 +53,16 @@ def sla_states_attach(*, mentions: list[Mention], at: datetime | None = None) ->
 def first_response_due_at(*, policies: dict, label: str, posted_at: datetime) -> datetime | None:
     """The first response's due time of a mention with no history yet (just ingested): what
     sla_state gives it, without reading an event log. Ingestion sets it on whole batches."""
+    return _due_at(policies=policies, label=label, posted_at=posted_at, target="first_response_minutes")
+
+
+def resolution_due_at(*, policies: dict, label: str, posted_at: datetime) -> datetime | None:
+    """The resolution's due time of a mention with no history yet, as first_response_due_at."""
+    return _due_at(policies=policies, label=label, posted_at=posted_at, target="resolution_minutes")
+
+
+def _due_at(*, policies: dict, label: str, posted_at: datetime, target: str) -> datetime | None:
     policy = sla_policy_for(policies=policies, label=label)
-    if policy is None:
+    if policy is None or not getattr(policy, target):
         return None
-    return policy.clock.add(start=posted_at, minutes=policy.first_response_minutes)
+    return policy.clock.add(start=posted_at, minutes=getattr(policy, target))

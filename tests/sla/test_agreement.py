@@ -217,3 +217,23 @@ def test_the_resolution_after_a_wait_for_the_customer_is_one_state(cm_client, pe
     for at, level in times:
         clock(at)
         assert resolution_seen_everywhere(cm_client, mention, at) == resolution_expected(level), at
+
+
+@pytest.mark.parametrize("waiting_from, level", [
+    (paris(2026, 4, 30, 11), "done"),  # paused (not coloured): 60 of 120 minutes used when the wait began: time left
+    (paris(2026, 4, 30, 12, 30), "breached"),  # 150 of 120 used: the wait doesn't undo the breach
+])
+def test_a_mention_waiting_for_the_customer_is_overdue_in_the_report_only_if_its_time_ran_out(
+        cm_client, business_brand, people, clock, waiting_from, level):
+    business_brand.sla_policies.all().delete()
+    SLAPolicyFactory(brand=business_brand, label="", first_response_minutes=60, resolution_minutes=120,
+                     near_breach_percent=90, counted_in=CountedIn.CALENDAR)
+    clock(paris(2026, 4, 30, 10))
+    mention = _ingested(business_brand, posted_at=paris(2026, 4, 30, 10))
+    clock(waiting_from)
+    mention_status_set(mention=mention, status=Status.WAITING, actor=people, at=waiting_from)
+    at = paris(2026, 5, 2, 9)
+    clock(at)
+    seen = resolution_seen_everywhere(cm_client, mention, at)
+    assert seen["response-times panel"] == level
+    assert seen["report"] == ("breached" if level == "breached" else "not breached")
