@@ -188,12 +188,15 @@ def brands_for_filters(*, user) -> QuerySet[Brand]:
     return roles.limit_to_brands(Brand.objects.only("id", "name"), user, field="pk")
 
 
-def next_mention_for(*, user, after: Mention) -> Mention | None:
-    """The mention to open after resolving one: the top of the open queue among mentions nobody
-    else has, on the same brand's queue order."""
-    return (roles.limit_to_brands(Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES]), user)
-            .filter(Q(assignee__isnull=True) | Q(assignee=user)).exclude(pk=after.pk)
-            .order_by("-priority", "-id").only("pk").first())
+def next_mention_for(*, user, after: Mention, preferred: int | None = None) -> Mention | None:
+    """The mention to open after resolving one: `preferred` (the next row of the person's list,
+    sent by the inbox) while it is open in one of their brands; otherwise the top of the open
+    queue among mentions nobody else has."""
+    open_mentions = roles.limit_to_brands(Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES]),
+                                          user).exclude(pk=after.pk)
+    chosen = open_mentions.filter(pk=preferred).only("pk").first() if preferred is not None else None
+    return chosen or (open_mentions.filter(Q(assignee__isnull=True) | Q(assignee=user))
+                      .order_by("-priority", "-id").only("pk").first())
 
 
 def mention_for_page(*, pk: int) -> Mention:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url, replace_url
+from django_htmx.http import push_url, replace_url, trigger_client_event
 
 from accounts import roles
 from accounts.models import Profile
@@ -52,8 +52,9 @@ def _translated(choices) -> list[tuple[str, str]]:
     return [(value, str(name)) for value, name in choices]
 
 
-def _is_pane_request(request) -> bool:
-    """An HTMX request for the reading pane only (a history restore wants the whole page)."""
+def is_pane_request(request) -> bool:
+    """An HTMX request for the reading pane only (a history restore wants the whole page): a
+    mention opened from the list, or a form of the pane posted in place."""
     return bool(request.htmx) and request.htmx.target == "pane" and not request.htmx.history_restore_request
 
 
@@ -69,15 +70,17 @@ def _pane_response(request, context: dict):
     return response
 
 
-def _mention_context(request, mention: Mention, *, back_url: str, in_pane: bool) -> dict:
+def _mention_context(request, mention: Mention, *, back_url: str, in_pane: bool, query=None) -> dict:
     """What the mention partial shows, in its own page or in the queue's reading pane.
-    back_url: where its forms come back to (the page, or the queue with this mention open)."""
+    back_url: where its forms come back to (the page, or the queue with this mention open);
+    query: the inbox's filters (the request's own by default)."""
+    query = request.GET if query is None else query
     presence.presence_touch(mention_id=mention.pk, user=request.user)
     # One SLA state for the triage panel and the response-times panel.
     mention.sla = sla_state(mention, events=list(mention.events.all()))
     undo = request.session.pop("undo", None)
     if undo:
-        undo["back"] = (_queue_url(request.GET, open_pk=undo["pk"]) if in_pane
+        undo["back"] = (_queue_url(query, open_pk=undo["pk"]) if in_pane
                         else reverse("complaints:mention", args=[undo["pk"]]))
     return {
         "mention": mention, "statuses": Status.choices, "labels": Label.choices,
@@ -86,7 +89,7 @@ def _mention_context(request, mention: Mention, *, back_url: str, in_pane: bool)
         "response_times": mention.sla,
         "draft": request.session.pop(f"draft-{mention.pk}", ""),
         "undo": undo, "back_url": back_url, "in_pane": in_pane,
-        "list_url": _queue_url(request.GET) if in_pane else reverse("complaints:queue"),
+        "list_url": _queue_url(query) if in_pane else reverse("complaints:queue"),
     }
 
 
@@ -101,7 +104,7 @@ def queue(request):
             raise Http404
         opened = _get_mention_for_user(request, pk)
         pane = _mention_context(request, opened, back_url=request.get_full_path(), in_pane=True)
-        if _is_pane_request(request):
+        if is_pane_request(request):
             return _pane_response(request, pane)
     mentions, next_cursor = selectors.queue_mentions(filters=filters, user=request.user)
     queue_rows_prepare(mentions=sla_states_attach(mentions=mentions))
@@ -248,27 +251,53 @@ def mention_presence(request, pk: int):
 UNDONE_STATUSES = {Status.RESOLVED: gettext_lazy("Resolved."), Status.IGNORED: gettext_lazy("Ignored.")}
 
 
+def _row_html(request, pk: int) -> str:
+    """The mention's queue row as it is now, or "" when it left the open queue."""
+    mention = selectors.mention_for_page(pk=pk)
+    if mention.status not in [s.value for s in OPEN_STATUSES]:
+        return ""
+    queue_rows_prepare(mentions=sla_states_attach(mentions=[mention]))
+    return render_to_string("complaints/partials/queue_row.html", {
+        "mention": mention, "user": request.user,
+        "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)
+
+
 def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse:
     """A queue row changed from the keyboard, answered in place: the row as it is now ("" when it
     left the open queue) and, after resolve or ignore, what Undo posts back."""
-    mention = selectors.mention_for_page(pk=pk)
-    row = ""
-    if mention.status in [s.value for s in OPEN_STATUSES]:
-        queue_rows_prepare(mentions=sla_states_attach(mentions=[mention]))
-        row = render_to_string("complaints/partials/queue_row.html", {
-            "mention": mention, "user": request.user,
-            "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)
+    row = _row_html(request, pk)
+    status = Mention.objects.values_list("status", flat=True).get(pk=pk)
     undo = None
-    if previous_status and mention.status in UNDONE_STATUSES and previous_status != mention.status:
+    if previous_status and status in UNDONE_STATUSES and previous_status != status:
         undo = {"url": reverse("complaints:mention-status", args=[pk]), "status": previous_status,
-                "message": str(UNDONE_STATUSES[mention.status]), "label": _("Undo")}
+                "message": str(UNDONE_STATUSES[status]), "label": _("Undo")}
     errors = [str(m) for m in messages.get_messages(request) if m.level >= messages.ERROR]
     return JsonResponse({"row": row, "undo": undo, "error": " ".join(errors)})
+
+
+def pane_answer(request, pk: int, *, shown: Mention | None = None, undo: dict | None = None):
+    """A form of the inbox's reading pane, posted by htmx, answered in place: the pane shows the
+    mention as it is now — or, after resolving, `shown`, the next one, with Undo — and the
+    `pane-changed` event gives the list the changed mention's row ("" once it left the open
+    queue) and the messages to show. The address follows what the pane shows."""
+    query = QueryDict(urlsplit(request.POST.get("next", "")).query)
+    shown = shown or _get_mention_for_user(request, pk)
+    context = _mention_context(request, shown, back_url=_queue_url(query, open_pk=shown.pk), in_pane=True,
+                               query=query)
+    if undo:
+        context["undo"] = {**undo, "back": _queue_url(query, open_pk=undo["pk"])}
+    notes = [{"text": str(m), "level": m.level_tag} for m in messages.get_messages(request)]
+    response = render(request, "complaints/partials/mention_detail.html", context)
+    trigger_client_event(response, "pane-changed", {"pk": pk, "shown": shown.pk, "row": _row_html(request, pk),
+                                                    "messages": notes})
+    return replace_url(response, _queue_url(query, open_pk=shown.pk))
 
 
 def _done(request, pk: int, *, previous_status: str = ""):
     if request.POST.get("row") == "1":
         return _row_changed(request, pk, previous_status=previous_status)
+    if is_pane_request(request):
+        return pane_answer(request, pk)
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
@@ -286,9 +315,14 @@ def mention_status(request, pk: int):
         return _done(request, pk)
     if request.POST.get("row") != "1" and mention.status in UNDONE_STATUSES:
         opened_from = _opened_from(request)
-        following = selectors.next_mention_for(user=request.user, after=mention) if opened_from else None
+        following = selectors.next_mention_for(
+            user=request.user, after=mention, preferred=selectors.row_id(request.POST.get("following", ""))
+        ) if opened_from else None
         if following is not None:
-            request.session["undo"] = {"pk": mention.pk, "status": previous, "message": str(UNDONE_STATUSES[mention.status])}
+            undo = {"pk": mention.pk, "status": previous, "message": str(UNDONE_STATUSES[mention.status])}
+            if is_pane_request(request):
+                return pane_answer(request, pk, shown=_get_mention_for_user(request, following.pk), undo=undo)
+            request.session["undo"] = undo
             if opened_from == "pane":
                 return redirect(_queue_url(QueryDict(urlsplit(request.POST["next"]).query), open_pk=following.pk))
             return redirect("complaints:mention", pk=following.pk)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
-from complaints.views import _get_mention_for_user
+from complaints.views import _get_mention_for_user, is_pane_request, pane_answer
 from responses import services
 from responses.models import Notification, Response, ResponseChannel, Visibility
 from responses.sending import response_record_sent
@@ -14,7 +14,10 @@ from responses.sending import response_record_sent
 
 def _back_to_reply(request, pk: int):
     """Back to where the reply was written: the mention's page, or the queue with the mention
-    open in its pane (a `next` inside Écoute), at the reply."""
+    open in its pane (a `next` inside Écoute), at the reply; posted from the pane by htmx, the
+    pane answered in place."""
+    if is_pane_request(request):
+        return pane_answer(request, pk)
     back = request.POST.get("next", "")
     if not (back.startswith("/") and not back.startswith("//")):
         back = reverse("complaints:mention", args=[pk])

@@ -1,7 +1,11 @@
 """Display helpers for triage pages: priority reasons, reach, ages and the SLA state in words."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django import template
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -82,3 +86,18 @@ def age(when) -> str:
 def get_item(mapping, key):
     """mapping[key] in a template (None when absent)."""
     return (mapping or {}).get(key)
+
+
+# How a form answers in the inbox's reading pane: posted by htmx, the pane re-rendered in place
+# (complaints.views.pane_answer) instead of a whole page.
+PANE_FORM = 'hx-boost="true" hx-target="#pane" hx-swap="innerHTML show:none" data-pane-form'
+
+
+@register.simple_tag
+def pane_form(back_url: str) -> str:
+    """The attributes of a form whose way back (`next`) is the inbox with a mention open: it then
+    answers in place, the list keeping its place. Elsewhere (a mention's own page, no
+    JavaScript) the form posts and comes back as before."""
+    parts = urlsplit(back_url or "")
+    in_pane = parts.path == reverse("complaints:queue") and "open" in parse_qs(parts.query)
+    return mark_safe(PANE_FORM) if in_pane else ""

@@ -104,6 +104,7 @@
       if (then) then();
       return true;
     }
+    paneLeave();
     pane.classList.add("is-loading");
     htmx.ajax("GET", paneUrl(row.dataset.pk), {
       target: "#pane", swap: "innerHTML", headers: { "X-Pane-History": history },
@@ -166,6 +167,59 @@
     if (change.error) toast(change.error);
     if (change.undo) toast(change.undo.message, change.undo, index);
   }
+  // Leaving the mention in the pane (another one opens, or the page closes) tells the others at
+  // once, rather than when its presence runs out.
+  function paneLeave() {
+    const box = document.querySelector("#pane #presence-box");
+    const url = box && box.getAttribute("hx-post");
+    if (!url) return;
+    const body = new FormData();
+    body.append("leave", "1");
+    fetch(url, { method: "POST", body, keepalive: true, headers: { "X-CSRFToken": csrf() } }).catch(() => {});
+  }
+  window.addEventListener("pagehide", paneLeave);
+
+  // The pane's forms post in place (complaints.views.pane_answer). They say which row follows
+  // the open one in this list, so that resolving opens the next mention the person sees.
+  document.addEventListener("htmx:configRequest", (event) => {
+    const form = event.detail.elt;
+    if (!form || !form.matches || !form.matches("#pane form[data-pane-form]")) return;
+    const all = rows();
+    const index = all.findIndex((r) => r.dataset.pk === openPk());
+    const following = index >= 0 ? (all[index + 1] || all[index - 1]) : null;
+    if (following) event.detail.parameters.following = following.dataset.pk;
+  });
+  // Their answer: the pane re-rendered, and for the list the changed mention's row — swapped,
+  // taken out, or put back where it was (Undo) — the row of the mention now shown made current,
+  // and the messages as toasts.
+  let removed = null;  // {pk, index}: the last row a pane form took out of the list
+  let scrollPaneUp = false;  // another mention replaced the one a pane form changed
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (scrollPaneUp && event.detail.target && event.detail.target.id === "pane") { event.detail.target.scrollTop = 0; scrollPaneUp = false; }
+  });
+  document.addEventListener("pane-changed", (event) => {
+    const change = event.detail;
+    const pk = String(change.pk);
+    const all = rows();
+    const row = all.find((r) => r.dataset.pk === pk);
+    if (row && change.row) row.outerHTML = change.row;
+    else if (row) { removed = { pk, index: all.indexOf(row) }; row.remove(); }
+    else if (change.row && removed && removed.pk === pk) {
+      const holder = document.createElement("tbody");
+      holder.innerHTML = change.row;
+      const back = holder.firstElementChild;
+      const at = rows()[removed.index];
+      const tbody = document.getElementById("queue-rows");
+      if (at) at.before(back); else if (tbody) tbody.append(back);
+      removed = null;
+    }
+    if (String(change.shown) !== pk) { paneLeave(); scrollPaneUp = true; }
+    const shown = rows().findIndex((r) => r.dataset.pk === String(change.shown));
+    if (shown >= 0) select(shown, { open: false });
+    queueChanged();
+    (change.messages || []).forEach((message) => toast(message.text));
+  });
+
   function refreshPane() {
     const pane = document.getElementById("pane");
     if (pane && openPk() && window.htmx) htmx.ajax("GET", location.pathname + location.search, { target: "#pane", swap: "innerHTML", headers: { "X-Pane-History": "none" } });

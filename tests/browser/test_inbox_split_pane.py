@@ -69,17 +69,53 @@ def test_selection_opens_beside_the_list_and_back_returns_to_it(signed_in, live_
 
 
 def test_resolving_from_the_pane_opens_the_next_mention_with_undo(signed_in, live_server, inbox):
-    first, second, _third = inbox
+    first, second, third = inbox
     page = signed_in(UserFactory(username="camille", role="Community manager"))
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
     page.click("text=Fibre down since Monday")
     page.wait_for_selector("#pane .mention-text:has-text('Fibre down since Monday')")
     page.select_option("#pane #status-select", "resolved")
     page.click("#pane >> text=Save status")
     page.wait_for_url(re.compile(rf"open={second.pk}$"))
-    assert "How do I move my contract?" in page.locator("#pane .mention-text").inner_text()
+    page.wait_for_selector("#pane .mention-text:has-text('How do I move my contract?')")
+    assert page.locator(f"#mention-{first.pk}").count() == 0  # it left the list
+    assert page.locator("tr.is-current").get_attribute("id") == f"mention-{second.pk}"
     page.click("#undo")
     page.wait_for_url(re.compile(rf"open={first.pk}$"))
+    page.wait_for_selector("#pane .mention-text:has-text('Fibre down since Monday')")
     assert Mention.objects.get(pk=first.pk).status != "resolved"
+    # Back in the list where it was, and current.
+    ids = page.locator("tr[data-mention]").evaluate_all("rows => rows.map(r => r.dataset.pk)")
+    assert ids == [str(first.pk), str(second.pk), str(third.pk)]
+    assert page.locator("tr.is-current").get_attribute("id") == f"mention-{first.pk}"
+    assert loads == []  # all of it in place
+
+
+def test_the_panes_forms_answer_in_place_and_the_list_keeps_its_place(signed_in, live_server, inbox):
+    first, second, third = inbox
+    page = signed_in(UserFactory(username="camille", role="Community manager"))
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # the second row, open in the pane
+    page.wait_for_url(re.compile(rf"open={second.pk}$"))
+    page.wait_for_selector("#pane .mention-text:has-text('How do I move my contract?')")
+
+    page.select_option("#pane #label-select", "complaint")
+    page.click("#pane >> text=Save label")
+    page.wait_for_selector(f"#mention-{second.pk}.label-complaint")  # the row, swapped in place
+    page.wait_for_selector(".toast:has-text('Label saved')")
+    page.fill("#pane #note-text", "Call back after 14:00")
+    page.click("#pane >> text=Add note")
+    page.wait_for_selector("#pane .note:has-text('Call back after 14:00')")
+    page.click("#pane #assign-me")
+    page.wait_for_selector("#pane #current-assignee:has-text('camille')")
+    assert page.url.endswith(f"open={second.pk}")
+    assert page.locator("tr.is-current").get_attribute("id") == f"mention-{second.pk}"
+    page.keyboard.press("j")  # the keyboard goes on from the same row
+    page.wait_for_url(re.compile(rf"open={third.pk}$"))
+    assert loads == []
 
 
 def test_tab_counts_follow_the_work(signed_in, live_server, inbox):

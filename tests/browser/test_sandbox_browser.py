@@ -1,5 +1,6 @@
 """A new user on the demo data answers a mention through the sandbox in a real browser:
-reply → sent → the first response time shows, with no network and no worker (inline tasks)."""
+reply → sent → the first response time shows, in the inbox's pane without a page load, with no
+network and no worker (inline tasks)."""
 
 import re
 
@@ -30,6 +31,8 @@ def test_reply_through_the_sandbox_then_see_the_first_response_time(signed_in, l
     assert "sandbox" in page.locator("#sandbox-note").inner_text()
     assert "X (Twitter)" in page.locator(".mention-head").inner_text()  # the mention keeps its look
 
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
     page.fill("#reply-text", "Bonjour lea_75, on regarde votre box tout de suite. Camille")
     page.click("#send-reply")
     page.wait_for_selector("text=Reply queued")
@@ -40,4 +43,5 @@ def test_reply_through_the_sandbox_then_see_the_first_response_time(signed_in, l
     times = page.locator("#response-times").inner_text()
     assert "not yet" not in times.split("Resolution")[0]
     assert http.call_count == 0
+    assert loads == [] and page.url.endswith(f"open={mention.pk}")  # answered in place, the list kept
     page.screenshot(path=str(screenshots / "sandbox-reply.png"), full_page=True)

@@ -2,6 +2,8 @@
 address to show, the whole page for a link or a history restore, the same access check as the
 mention's page, and tab counts within the person's brands and filters."""
 
+import json
+
 import pytest
 
 from listening.models import Mention
@@ -115,3 +117,83 @@ def test_a_reply_that_cannot_be_sent_says_why_once(cm_client, two):
     body = cm_client.get(f"/mentions/{two[0].pk}/").content.decode()
     assert body.count("account keys") == 1
     assert 'disabled aria-describedby="send-blocked"' in body
+
+
+def _pane_changed(response) -> dict:
+    return json.loads(response["HX-Trigger"])["pane-changed"]
+
+
+def test_a_pane_form_posted_by_htmx_is_answered_in_place_with_the_row_for_the_list(cm_client, two):
+    first, _second = two
+    back = f"/?label=complaint&open={first.pk}"
+    response = cm_client.post(f"/mentions/{first.pk}/label/", {"label": "question", "next": back}, **PANE)
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body and "Fibre coupée depuis lundi" in body
+    assert response["HX-Replace-Url"] == back
+    change = _pane_changed(response)
+    assert change["pk"] == change["shown"] == first.pk
+    assert f'id="mention-{first.pk}"' in change["row"] and "label-question" in change["row"]
+    assert [m["text"] for m in change["messages"]] == [
+        "Label saved. The classifier will learn from it at its next training."]
+    # The pane's forms keep answering in place and keep the inbox's filters.
+    assert body.count("data-pane-form") >= 5 and f'name="next" value="/?label=complaint&amp;open={first.pk}"' in body
+
+    note = cm_client.post(f"/mentions/{first.pk}/note/", {"text": "Rappeler demain", "next": back}, **PANE)
+    assert "Rappeler demain" in note.content.decode() and _pane_changed(note)["messages"] == []
+    empty = cm_client.post(f"/mentions/{first.pk}/note/", {"text": " ", "next": back}, **PANE)
+    assert _pane_changed(empty)["messages"] == [{"text": "The note is empty.", "level": "error"}]
+
+
+def test_resolving_in_the_pane_by_htmx_shows_the_next_row_of_the_list_with_undo(cm_client, two):
+    first, second = two
+    third = MentionFactory(brand=first.brand, priority=10, text="Un troisième")
+    back = f"/?open={first.pk}"
+    response = cm_client.post(f"/mentions/{first.pk}/status/",
+                              {"status": "resolved", "next": back, "following": third.pk}, **PANE)
+    body = response.content.decode()
+    assert "Un troisième" in body and 'id="undo"' in body and f'value="/?open={first.pk}"' in body
+    assert response["HX-Replace-Url"] == f"/?open={third.pk}"
+    change = _pane_changed(response)
+    assert (change["pk"], change["shown"], change["row"]) == (first.pk, third.pk, "")  # it left the list
+    # Without a usable hint from the list (here a mention no longer open): the top of the queue.
+    response = cm_client.post(f"/mentions/{third.pk}/status/",
+                              {"status": "resolved", "next": f"/?open={third.pk}", "following": first.pk}, **PANE)
+    assert _pane_changed(response)["shown"] == second.pk
+
+    # Undo, from the pane: the mention is back with its row.
+    undone = cm_client.post(f"/mentions/{first.pk}/status/", {"status": "new", "next": back}, **PANE)
+    change = _pane_changed(undone)
+    assert change["shown"] == first.pk and f'id="mention-{first.pk}"' in change["row"]
+    assert Mention.objects.get(pk=first.pk).status == "new"
+
+
+def test_a_reply_posted_from_the_pane_comes_back_in_place_and_a_failed_one_keeps_the_text(cm_client, two):
+    first, _second = two
+    back = f"/?open={first.pk}"
+    response = cm_client.post(f"/mentions/{first.pk}/reply/", {"text": "Bonjour, nous regardons.", "next": back},
+                              **PANE)
+    change = _pane_changed(response)
+    assert change["shown"] == first.pk and change["messages"][0]["level"] == "error"  # no account keys
+    assert "Bonjour, nous regardons." in response.content.decode()  # the draft is still in the composer
+    handled = cm_client.post(f"/mentions/{first.pk}/handled-elsewhere/", {"text": "Rappelé à 14 h", "next": back},
+                             **PANE)
+    assert _pane_changed(handled)["messages"][0]["text"] == "Recorded as handled elsewhere."
+    assert "Rappelé à 14 h" in handled.content.decode()
+
+
+def test_forms_of_the_mention_page_still_post_and_come_back(cm_client, two):
+    first, _second = two
+    body = cm_client.get(f"/mentions/{first.pk}/").content.decode()
+    assert "data-pane-form" not in body
+    response = cm_client.post(f"/mentions/{first.pk}/label/", {"label": "question",
+                                                                "next": f"/mentions/{first.pk}/"})
+    assert response.status_code == 302 and response["Location"] == f"/mentions/{first.pk}/"
+
+
+def test_the_next_mention_hint_is_kept_within_the_persons_brands(client, two):
+    first, second = two
+    other = MentionFactory(brand=BrandFactory(name="Vélo Express"), priority=99, text="Pas son équipe")
+    client.force_login(UserFactory(username="sam", teams={first.brand: "Community manager"}))
+    response = client.post(f"/mentions/{first.pk}/status/",
+                           {"status": "resolved", "next": f"/?open={first.pk}", "following": other.pk}, **PANE)
+    assert _pane_changed(response)["shown"] == second.pk and "Pas son équipe" not in response.content.decode()
