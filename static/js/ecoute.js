@@ -277,6 +277,21 @@
     if (event.target.closest("[data-show-shortcuts]")) showShortcuts();
   });
 
+  // Ctrl+Enter (⌘+Enter) in the composer sends the reply, as in mail clients.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+    const form = event.target.closest("[data-composer]");
+    const send = form && form.querySelector("#send-reply");
+    if (send && !send.disabled) { event.preventDefault(); form.requestSubmit(send); }
+  });
+  // z: the Undo on offer (a toast's, or the pane's after resolving from it).
+  function undoLast() {
+    const toastUndo = Array.from(document.querySelectorAll("#toasts .toast button")).pop();
+    const paneUndo = document.getElementById("undo");
+    const button = toastUndo || paneUndo;
+    if (button) button.click();
+  }
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const typing = event.target.closest("input, textarea, select, [contenteditable]");
@@ -292,6 +307,8 @@
       c: () => { const search = document.querySelector("[data-canned-search]"); if (search) search.focus(); },
       j: () => select(current + 1),
       k: () => select(current - 1),
+      t: () => { const take = document.getElementById("take-next"); if (take) take.click(); },
+      z: undoLast,
       x: () => { if (row) { const box = row.querySelector("input[name=mention]"); box.checked = !box.checked; countSelected(); } },
       o: () => { if (row && !openInPane(row)) location.href = row.dataset.openUrl; },
       r: () => {
