@@ -101,14 +101,20 @@ def mentions_reclassify(*, since, batch: int = 500) -> int:
 
 
 def priorities_refresh(*, batch: int = 2000) -> int:
-    """Recomputes the priority of every open mention (waiting time, engagement)."""
-    now, done, last_id = timezone.now(), 0, 0
+    """Recomputes the priority of every open mention (waiting time, engagement) and writes the
+    ones that changed: most don't between two runs, and every row written costs its indexes and
+    makes its report day stale. Returns how many changed."""
+    now, changed, last_id = timezone.now(), 0, 0
     while True:
         chunk = list(Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES], pk__gt=last_id)
                      .select_related("author").order_by("pk")[:batch])
         if not chunk:
-            return done
+            return changed
+        moved = []
         for mention in chunk:
+            before = (mention.priority, mention.priority_reasons)
             priority_apply(mention=mention, now=now)
-        Mention.objects.bulk_update(chunk, ["priority", "priority_reasons"], batch_size=500)
-        done, last_id = done + len(chunk), chunk[-1].pk
+            if (mention.priority, mention.priority_reasons) != before:
+                moved.append(mention)
+        Mention.objects.bulk_update(moved, ["priority", "priority_reasons"], batch_size=500)
+        changed, last_id = changed + len(moved), chunk[-1].pk

@@ -37,6 +37,16 @@ def test_priorities_grow_with_waiting_time(db):
     resolved.refresh_from_db()
     assert {"code": "waiting", "hours": 6} in mention.priority_reasons and mention.priority > 400
     assert resolved.priority == 999  # closed mentions are left alone
+    assert priorities_refresh() == 0  # nothing moved since: nothing written
+
+
+def test_a_priority_refresh_writes_only_the_mentions_whose_priority_moved(db):
+    MentionFactory(posted_at=timezone.now() - timedelta(hours=6))
+    priorities_refresh()
+    fresh = MentionFactory(posted_at=timezone.now() - timedelta(hours=3), priority=0, priority_reasons=[])
+    assert priorities_refresh() == 1
+    fresh.refresh_from_db()
+    assert fresh.priority > 0
 
 
 def test_admins_see_versions_with_per_class_scores_and_confusion_matrix(client, admin_user, mini_corpus):
