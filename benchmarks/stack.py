@@ -98,7 +98,9 @@ class Stack:
                 self.log(f"Dropped {purged} task(s) left in the queue by an earlier run.")
             self._start("web", ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"])
             self._start("worker", ["celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
-                                   "-n", f"bench-{self.port}@%h"])
+                                   "-Q", "celery,ingest,send", "-n", f"bench-{self.port}@%h"])
+            self._start("worker-train", ["nice", "-n", "15", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+                                         "--concurrency", "1", "-Q", "train", "-n", f"train-{self.port}@%h"])
             if self.ingest_worker:  # docker-compose.yml's worker-ingest
                 self._start("worker-ingest", ["celery", "-A", "config", "worker", "--loglevel", "INFO",
                                               "--concurrency", "1", "-Q", "ingest", "-n", f"ingest-{self.port}@%h"])

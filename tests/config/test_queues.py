@@ -17,16 +17,20 @@ def test_arriving_mentions_replies_and_maintenance_have_their_own_queues():
     assert _queue("responses.tasks.send_response") == "send"
     assert _queue("complaints.tasks.refresh_priorities") == "celery"
     assert _queue("responses.tasks.send_sla_alerts") == "celery"
+    assert _queue("complaints.tasks.retrain_classifier") == "train"
 
 
 def test_a_worker_started_without_a_queue_consumes_every_queue():
     # `celery worker` with no -Q listens to task_queues: an install with one worker loses nothing.
-    assert {q.name for q in app.amqp.queues.values()} == {"celery", "ingest", "send"}
-    assert {q.name for q in settings.CELERY_TASK_QUEUES} == {"celery", "ingest", "send"}
+    assert {q.name for q in app.amqp.queues.values()} == {"celery", "ingest", "send", "train"}
+    assert {q.name for q in settings.CELERY_TASK_QUEUES} == {"celery", "ingest", "send", "train"}
 
 
-def test_compose_gives_arriving_mentions_a_worker_of_their_own():
+def test_compose_gives_arriving_mentions_and_training_workers_of_their_own():
     services = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())["services"]
     command = services["worker-ingest"]["command"]
     assert command[command.index("-Q") + 1] == "ingest"
-    assert "-Q" not in services["worker"]["command"]  # the main worker still takes every queue
+    main = services["worker"]["command"]
+    assert set(main[main.index("-Q") + 1].split(",")) == {q.name for q in settings.CELERY_TASK_QUEUES} - {"train"}
+    train = services["worker-train"]["command"]
+    assert train[:3] == ["nice", "-n", "15"] and train[train.index("-Q") + 1] == "train"
