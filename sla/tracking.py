@@ -95,13 +95,19 @@ class Headline:
 class ResponseTimes:
     first_response: SLATiming
     resolution: SLATiming
-    clock_text: str
+    policy: object  # the SLA policy applied, or None
+    mention: object
     near_breach_percent: int | None
     at: datetime
     timings: list[SLATiming] = field(default_factory=list)
 
     def __post_init__(self):
         self.timings = [self.first_response, self.resolution]
+
+    @property
+    def clock_text(self) -> str:
+        """Which clock counts, in words: only the response-times panel asks (not the queue's rows)."""
+        return clock_text(policy=self.policy, brand=self.mention.brand)
 
     @property
     def headline(self) -> Headline:
@@ -186,7 +192,7 @@ def response_times(*, mention, events, policy, now: datetime) -> ResponseTimes:
         allowed=policy.resolution_minutes if policy else None,
     )
     return ResponseTimes(first_response=first, resolution=resolution,
-                         clock_text=clock_text(policy=policy, brand=mention.brand),
+                         policy=policy, mention=mention,
                          near_breach_percent=policy.near_breach_percent if policy else None, at=now)
 
 
