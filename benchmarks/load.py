@@ -225,8 +225,9 @@ def bench_load(*, mentions: int = 1_000_000, seconds: int = 90, single_seconds: 
     replies = dict(Response.objects.filter(created_at__gte=started, author__in=ready["cms"])
                    .values_list("status").annotate(n=Count("id")))
     return {"benchmark": "load", "mentions": Mention.objects.count(), "server": "gunicorn -c config/gunicorn.conf.py "
-            "(3 gthread workers × 4 threads), celery worker --concurrency 2"
-            + (", worker-ingest -Q ingest --concurrency 1" if ingest_worker else "") + (", beat" if beat else ""),
+            "(3 gthread workers × 4 threads), celery worker -Q celery,ingest,send --concurrency 2"
+            + (", worker-ingest -Q ingest --concurrency 1" if ingest_worker else "")
+            + ", worker-train -Q train --concurrency 1 at nice 15" + (", beat" if beat else ""),
             "cores": os.cpu_count(), "seconds": seconds, "single_user_seconds": single_seconds,
             "people": {"community_managers": COMMUNITY_MANAGERS, "report_readers": REPORT_READERS,
                        "think_s": plan["think_s"], "single_user_think_s": alone["think_s"]},

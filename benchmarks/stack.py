@@ -76,9 +76,11 @@ class Stack:
         self.logs = Path(tempfile.mkdtemp(prefix="ecoute-bench-"))
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def _start(self, name: str, args: list[str]) -> None:
+    def _start(self, name: str, args: list[str], *, niceness: int = 0) -> None:
+        """niceness: a lower CPU priority, as docker-compose.yml runs worker-train (`nice -n`)."""
         out = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        self.processes[name] = subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, env=self.env, stdout=out,
+        command = (["nice", "-n", str(niceness)] if niceness else []) + [sys.executable, "-m", *args]
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out,
                                                 stderr=subprocess.STDOUT, start_new_session=True)
         out.close()
 
@@ -99,8 +101,8 @@ class Stack:
             self._start("web", ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"])
             self._start("worker", ["celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
                                    "-Q", "celery,ingest,send", "-n", f"bench-{self.port}@%h"])
-            self._start("worker-train", ["nice", "-n", "15", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-                                         "--concurrency", "1", "-Q", "train", "-n", f"train-{self.port}@%h"])
+            self._start("worker-train", ["celery", "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "1",
+                                         "-Q", "train", "-n", f"train-{self.port}@%h"], niceness=15)
             if self.ingest_worker:  # docker-compose.yml's worker-ingest
                 self._start("worker-ingest", ["celery", "-A", "config", "worker", "--loglevel", "INFO",
                                               "--concurrency", "1", "-Q", "ingest", "-n", f"ingest-{self.port}@%h"])

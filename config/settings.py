@@ -159,8 +159,8 @@ REPLY_QUEUE_GRACE_SECONDS = env_int("REPLY_QUEUE_GRACE_SECONDS", 120)
 REPLY_SEND_LEASE_SECONDS = env_int("REPLY_SEND_LEASE_SECONDS", 300)
 CELERY_ACCEPT_CONTENT = ["json"]
 # Four queues, so that arriving mentions never wait behind maintenance: "ingest" (webhook
-# deliveries, polls, auto-assignment), "send" (replies), "train" (retraining the classifier: a
-# minute or more of a full core) and "celery" (beat's periodic work: priorities, SLA alerts,
+# deliveries, polls, auto-assignment), "send" (replies), "train" (retraining the classifier and
+# rescoring the open mentions with a new version: a minute or more of a full core) and "celery" (beat's periodic work: priorities, SLA alerts,
 # crisis checks, report days). A worker started without -Q consumes all four; docker-compose.yml
 # gives "ingest" a worker of its own and "train" one run at low CPU priority (nice), so that a
 # retraining never slows the pages (docs/scaling.md).
@@ -169,7 +169,7 @@ CELERY_TASK_QUEUES = [Queue("celery"), Queue("ingest"), Queue("send"), Queue("tr
 CELERY_TASK_ROUTES = {  # by task name, wherever the task's module lives
     "*.ingest_items": {"queue": "ingest"}, "*.poll_source": {"queue": "ingest"},
     "*.auto_assign_mentions": {"queue": "ingest"}, "*.send_response": {"queue": "send"},
-    "*.retrain_classifier": {"queue": "train"},
+    "*.retrain_classifier": {"queue": "train"}, "*.reclassify_open_mentions": {"queue": "train"},
 }
 
 # --- Auth

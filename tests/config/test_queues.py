@@ -18,6 +18,7 @@ def test_arriving_mentions_replies_and_maintenance_have_their_own_queues():
     assert _queue("complaints.tasks.refresh_priorities") == "celery"
     assert _queue("responses.tasks.send_sla_alerts") == "celery"
     assert _queue("complaints.tasks.retrain_classifier") == "train"
+    assert _queue("complaints.tasks.reclassify_open_mentions") == "train"
 
 
 def test_a_worker_started_without_a_queue_consumes_every_queue():
