@@ -142,7 +142,13 @@ def _page_rows(*, filters: QueueFilters, user, limit: int) -> list[Mention]:
     related = ("author", "brand", "assignee")
     closed = filters.status and filters.status not in [s.value for s in OPEN_STATUSES]  # outside both indexes
     if not filters.q or connection.vendor != "postgresql" or closed:
-        return list(_ordered(_filtered(filters=filters, user=user), filters).select_related(*related)[: limit + 1])
+        ordered = _ordered(_filtered(filters=filters, user=user), filters)
+        if filters.order == "age" and not closed and connection.vendor == "postgresql":
+            # The page's ids first, sorted from the age index alone (what the filters read is
+            # included in it), then their rows: sorting whole rows fetched from the table took
+            # 57 ms at 1M mentions for one label across brands.
+            ordered = _ordered(Mention.objects.filter(pk__in=Subquery(ordered.values("pk")[: limit + 1])), filters)
+        return list(ordered.select_related(*related)[: limit + 1])
     unsearched = _filtered(filters=replace(filters, q=""), user=user)
     top = _ordered(unsearched, filters).values("pk")[:SEARCH_WALK]
     walked = list(_ordered(search_filter(Mention.objects.filter(pk__in=Subquery(top)), filters.q), filters)
