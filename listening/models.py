@@ -270,6 +270,10 @@ class Mention(models.Model):
             # Reports and history over all statuses.
             models.Index(fields=["brand", "posted_at"], name="mention_brand_posted"),
             models.Index(fields=["author", "posted_at"], name="mention_author_posted"),
+            # People's corrections: counted after each one (is a retraining due?) and read by the
+            # training. Only corrected rows are in it, so new mentions don't touch it.
+            models.Index(fields=["label_corrected_at"], condition=Q(label_corrected_at__isnull=False),
+                         name="mention_corrected"),
             # A thread is looked up by equality only: no second, pattern-matching copy of it.
             models.Index(fields=["conversation_id"], name="mention_conversation"),
         ]
