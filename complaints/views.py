@@ -277,19 +277,21 @@ def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse
 
 def pane_answer(request, pk: int, *, shown: Mention | None = None, undo: dict | None = None):
     """A form of the inbox's reading pane, posted by htmx, answered in place: the pane shows the
-    mention as it is now — or, after resolving, `shown`, the next one, with Undo — and the
-    `pane-changed` event gives the list the changed mention's row ("" once it left the open
-    queue) and the messages to show. The address follows what the pane shows."""
+    mention as it is now — or, after resolving, `shown`, the next one, with Undo — and carries
+    the changed mention's queue row for the list (in a <template>, empty once it left the open
+    queue); the `pane-changed` event says which mention changed and the messages to show. The
+    row travels in the body, not the event's header: a reverse proxy refuses large headers.
+    The address follows what the pane shows."""
     query = QueryDict(urlsplit(request.POST.get("next", "")).query)
     shown = shown or _get_mention_for_user(request, pk)
     context = _mention_context(request, shown, back_url=_queue_url(query, open_pk=shown.pk), in_pane=True,
                                query=query)
     if undo:
         context["undo"] = {**undo, "back": _queue_url(query, open_pk=undo["pk"])}
+    context["changed_row"] = {"pk": pk, "html": _row_html(request, pk)}
     notes = [{"text": str(m), "level": m.level_tag} for m in messages.get_messages(request)]
     response = render(request, "complaints/partials/mention_detail.html", context)
-    trigger_client_event(response, "pane-changed", {"pk": pk, "shown": shown.pk, "row": _row_html(request, pk),
-                                                    "messages": notes})
+    trigger_client_event(response, "pane-changed", {"pk": pk, "shown": shown.pk, "messages": notes})
     return replace_url(response, _queue_url(query, open_pk=shown.pk))
 
 

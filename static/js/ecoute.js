@@ -189,35 +189,38 @@
     const following = index >= 0 ? (all[index + 1] || all[index - 1]) : null;
     if (following) event.detail.parameters.following = following.dataset.pk;
   });
-  // Their answer: the pane re-rendered, and for the list the changed mention's row — swapped,
-  // taken out, or put back where it was (Undo) — the row of the mention now shown made current,
-  // and the messages as toasts.
+  // Their answer: the pane re-rendered, carrying the changed mention's row for the list (in
+  // #pane-changed-row) — swapped, taken out, or put back where it was (Undo); the row of the
+  // mention now shown becomes the current one, and the messages show as toasts.
   let removed = null;  // {pk, index}: the last row a pane form took out of the list
-  let scrollPaneUp = false;  // another mention replaced the one a pane form changed
-  document.addEventListener("htmx:afterSwap", (event) => {
-    if (scrollPaneUp && event.detail.target && event.detail.target.id === "pane") { event.detail.target.scrollTop = 0; scrollPaneUp = false; }
-  });
+  let change = null;  // the pane-changed event's detail, until the pane is swapped
   document.addEventListener("pane-changed", (event) => {
-    const change = event.detail;
-    const pk = String(change.pk);
+    change = event.detail;
+    if (String(change.shown) !== String(change.pk)) paneLeave();  // the pane still shows the one left
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (!change || !event.detail.target || event.detail.target.id !== "pane") return;
+    const done = change;
+    change = null;
+    const pk = String(done.pk);
+    const holder = document.getElementById("pane-changed-row");
+    const fresh = holder && holder.content.firstElementChild ? document.importNode(holder.content.firstElementChild, true) : null;
+    if (holder) holder.remove();
     const all = rows();
     const row = all.find((r) => r.dataset.pk === pk);
-    if (row && change.row) row.outerHTML = change.row;
+    if (row && fresh) row.replaceWith(fresh);
     else if (row) { removed = { pk, index: all.indexOf(row) }; row.remove(); }
-    else if (change.row && removed && removed.pk === pk) {
-      const holder = document.createElement("tbody");
-      holder.innerHTML = change.row;
-      const back = holder.firstElementChild;
+    else if (fresh && removed && removed.pk === pk) {
       const at = rows()[removed.index];
       const tbody = document.getElementById("queue-rows");
-      if (at) at.before(back); else if (tbody) tbody.append(back);
+      if (at) at.before(fresh); else if (tbody) tbody.append(fresh);
       removed = null;
     }
-    if (String(change.shown) !== pk) { paneLeave(); scrollPaneUp = true; }
-    const shown = rows().findIndex((r) => r.dataset.pk === String(change.shown));
+    if (String(done.shown) !== pk) event.detail.target.scrollTop = 0;
+    const shown = rows().findIndex((r) => r.dataset.pk === String(done.shown));
     if (shown >= 0) select(shown, { open: false });
     queueChanged();
-    (change.messages || []).forEach((message) => toast(message.text));
+    (done.messages || []).forEach((message) => toast(message.text));
   });
 
   function refreshPane() {
