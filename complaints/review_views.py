@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
 from complaints import selectors, services
-from complaints.views import _get_mention_for_user
+from complaints.views import mention_for_user
 from listening.choices import Label
 
 
@@ -22,7 +22,7 @@ def review(request):
 @require_POST
 def review_answer(request, pk: int):
     """Confirm (the label the model proposed) or correct (another one); HTMX swaps the row."""
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     proposed = request.POST.get("proposed", "")
     try:
         spot_check = request.POST.get("spot_check") == "1"

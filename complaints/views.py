@@ -23,7 +23,7 @@ from sla.state import sla_state, sla_states_attach
 LANGUAGES = (("fr", "Français"), ("en", "English"))
 
 
-def _get_mention_for_user(request, pk: int) -> Mention:
+def mention_for_user(request, pk: int) -> Mention:
     """The one access check for a mention: the user must be at least a community manager of
     its brand (someone else's brand answers 404, as if the mention did not exist)."""
     if not roles.has_role(request.user, roles.COMMUNITY_MANAGER):
@@ -102,7 +102,7 @@ def queue(request):
         pk = selectors.row_id(request.GET["open"])
         if pk is None:
             raise Http404
-        opened = _get_mention_for_user(request, pk)
+        opened = mention_for_user(request, pk)
         pane = _mention_context(request, opened, back_url=request.get_full_path(), in_pane=True)
         if is_pane_request(request):
             return _pane_response(request, pane)
@@ -227,7 +227,7 @@ def bulk(request):
 
 @require_GET
 def mention_detail(request, pk: int):
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     return render(request, "complaints/mention.html", _mention_context(
         request, mention, back_url=reverse("complaints:mention", args=[pk]), in_pane=False))
 
@@ -236,7 +236,7 @@ def mention_detail(request, pk: int):
 def mention_presence(request, pk: int):
     """Heartbeat from an open mention page: "I am here (viewing / replying)"; answers with
     who else is."""
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     if request.POST.get("leave"):
         presence.presence_leave(mention_id=mention.pk, user=request.user)
     else:
@@ -283,7 +283,7 @@ def pane_answer(request, pk: int, *, shown: Mention | None = None, undo: dict | 
     row travels in the body, not the event's header: a reverse proxy refuses large headers.
     The address follows what the pane shows."""
     query = QueryDict(urlsplit(request.POST.get("next", "")).query)
-    shown = shown or _get_mention_for_user(request, pk)
+    shown = shown or mention_for_user(request, pk)
     context = _mention_context(request, shown, back_url=_queue_url(query, open_pk=shown.pk), in_pane=True,
                                query=query)
     if undo:
@@ -308,7 +308,7 @@ def _done(request, pk: int, *, previous_status: str = ""):
 
 @require_POST
 def mention_status(request, pk: int):
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     previous = mention.status
     try:
         services.mention_status_set(mention=mention, status=request.POST.get("status", ""), actor=request.user)
@@ -323,7 +323,7 @@ def mention_status(request, pk: int):
         if following is not None:
             undo = {"pk": mention.pk, "status": previous, "message": str(UNDONE_STATUSES[mention.status])}
             if is_pane_request(request):
-                return pane_answer(request, pk, shown=_get_mention_for_user(request, following.pk), undo=undo)
+                return pane_answer(request, pk, shown=mention_for_user(request, following.pk), undo=undo)
             request.session["undo"] = undo
             if opened_from == "pane":
                 return redirect(_queue_url(QueryDict(urlsplit(request.POST["next"]).query), open_pk=following.pk))
@@ -348,7 +348,7 @@ def _opened_from(request) -> str:
 
 @require_POST
 def mention_label(request, pk: int):
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     try:
         services.mention_label_correct(mention=mention, label=request.POST.get("label", ""), actor=request.user)
     except services.TriageError as error:
@@ -360,7 +360,7 @@ def mention_label(request, pk: int):
 
 @require_POST
 def mention_note(request, pk: int):
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     try:
         services.note_add(mention=mention, author=request.user, text=request.POST.get("text", ""))
     except services.TriageError as error:
@@ -370,7 +370,7 @@ def mention_note(request, pk: int):
 
 @require_POST
 def mention_assign_view(request, pk: int):
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     assignee, chosen = None, request.POST.get("assignee", "")
     if chosen == "me":
         assignee = request.user

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
-from complaints.views import _get_mention_for_user, is_pane_request, pane_answer
+from complaints.views import mention_for_user, is_pane_request, pane_answer
 from responses import services
 from responses.models import Notification, Response, ResponseChannel, Visibility
 from responses.sending import response_record_sent
@@ -26,7 +26,7 @@ def _back_to_reply(request, pk: int):
 
 @require_POST
 def reply(request, pk: int):
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     try:
         response = services.response_create(mention=mention, author=request.user, text=request.POST.get("text", ""),
                                             visibility=request.POST.get("visibility", Visibility.PUBLIC))
@@ -50,7 +50,7 @@ def _queued_message(request, response) -> None:
 @require_POST
 def handled_elsewhere(request, pk: int):
     """The customer was answered outside Écoute (phone, e-mail): counted as the response."""
-    mention = _get_mention_for_user(request, pk)
+    mention = mention_for_user(request, pk)
     how = request.POST.get("text", "").strip()
     if not how:
         messages.error(request, _("Say briefly how the customer was answered (for example: called back at 14:10)."))
@@ -64,7 +64,7 @@ def handled_elsewhere(request, pk: int):
 @require_POST
 def retry(request, pk: int):
     response = get_object_or_404(Response.objects.select_related("mention"), pk=pk)
-    _get_mention_for_user(request, response.mention_id)  # the same access check as the mention
+    mention_for_user(request, response.mention_id)  # the same access check as the mention
     try:
         response = services.response_retry(response=response, actor=request.user)
     except services.ResponseError as error:
@@ -81,7 +81,7 @@ def retry(request, pk: int):
 def response_state(request, pk: int):
     """One reply's state, polled by its partial while it is queued or sending."""
     response = get_object_or_404(Response.objects.select_related("mention", "author"), pk=pk)
-    _get_mention_for_user(request, response.mention_id)  # the same access check as the mention
+    mention_for_user(request, response.mention_id)  # the same access check as the mention
     back = request.GET.get("next", "")
     if not (back.startswith("/") and not back.startswith("//")):
         back = reverse("complaints:mention", args=[response.mention_id])
