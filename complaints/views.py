@@ -207,7 +207,7 @@ def bulk(request):
     back = back if back.startswith("/") and not back.startswith("//") else reverse("complaints:queue")
     if not ids:
         messages.error(request, _("Select at least one mention first."))
-        return redirect(back)
+        return _bulk_done(request, ids, back)
     try:
         done = services.mentions_bulk_apply(mention_ids=ids, action=request.POST.get("action", ""), actor=request.user,
                                             label=request.POST.get("label", ""),
@@ -222,7 +222,17 @@ def bulk(request):
                 "%(n)d mention was already yours or someone else's: it was left as it was.",
                 "%(n)d mentions were already yours or someone else's: they were left as they were.", left)
                 % {"n": left})
-    return redirect(back)
+    return _bulk_done(request, ids, back)
+
+
+def _bulk_done(request, ids: list[int], back: str):
+    """Posted from the list's script (rows=1): the selected rows as they are now, answered in
+    place, with the messages; otherwise back to the list."""
+    if request.POST.get("rows") != "1":
+        return redirect(back)
+    notes = [{"text": str(m), "level": m.level_tag} for m in messages.get_messages(request)]
+    return JsonResponse({"rows": {str(pk): html for pk, html in _rows_html(request, ids[:500]).items()},
+                         "messages": notes})
 
 
 @require_GET
@@ -251,15 +261,24 @@ def mention_presence(request, pk: int):
 UNDONE_STATUSES = {Status.RESOLVED: gettext_lazy("Resolved."), Status.IGNORED: gettext_lazy("Ignored.")}
 
 
+def _rows_html(request, ids: list[int]) -> dict[int, str]:
+    """These mentions' queue rows as they are now ("" for one that left the open queue), for the
+    mentions of the person's brands among them."""
+    mentions = list(roles.limit_to_brands(Mention.objects.filter(pk__in=ids), request.user)
+                    .select_related("author", "brand", "assignee"))
+    still_open = [m for m in mentions if m.status in [s.value for s in OPEN_STATUSES]]
+    queue_rows_prepare(mentions=sla_states_attach(mentions=still_open))
+    here = presence.presence_others(mention_ids=[m.pk for m in still_open], user=request.user)
+    rows = {m.pk: "" for m in mentions}
+    for mention in still_open:
+        rows[mention.pk] = render_to_string("complaints/partials/queue_row.html", {
+            "mention": mention, "user": request.user, "presence": here}, request=request)
+    return rows
+
+
 def _row_html(request, pk: int) -> str:
     """The mention's queue row as it is now, or "" when it left the open queue."""
-    mention = selectors.mention_for_page(pk=pk)
-    if mention.status not in [s.value for s in OPEN_STATUSES]:
-        return ""
-    queue_rows_prepare(mentions=sla_states_attach(mentions=[mention]))
-    return render_to_string("complaints/partials/queue_row.html", {
-        "mention": mention, "user": request.user,
-        "presence": presence.presence_others(mention_ids=[pk], user=request.user)}, request=request)
+    return _rows_html(request, [pk]).get(pk, "")
 
 
 def _row_changed(request, pk: int, *, previous_status: str = "") -> JsonResponse:

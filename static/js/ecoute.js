@@ -48,7 +48,36 @@
         take.value = "1";
       }
     }
+    bulkInPlace(event, form);
   });
+  // The bulk action, answered in place: the selected rows are swapped or leave the list, the
+  // j / k position stays, and the open mention's pane follows.
+  async function bulkInPlace(event, form) {
+    if (event.defaultPrevented || !window.fetch) return;
+    event.preventDefault();
+    const body = new FormData(form);
+    body.append("rows", "1");
+    // form.action would be the select named "action": the address is read from the attribute.
+    const answer = await fetch(form.getAttribute("action"), { method: "POST", body, headers: { "X-CSRFToken": csrf() } }).catch(() => null);
+    if (!answer || !answer.ok) { form.submit(); return; }
+    const change = await answer.json();
+    const keep = Math.max(current, 0);
+    let openChanged = false, openLeft = false;
+    Object.entries(change.rows || {}).forEach(([pk, html]) => {
+      const row = rows().find((r) => r.dataset.pk === pk);
+      if (!row) return;
+      if (pk === openPk()) { openChanged = true; openLeft = !html; }
+      if (html) { const holder = document.createElement("tbody"); holder.innerHTML = html; row.replaceWith(holder.firstElementChild); }
+      else row.remove();
+    });
+    document.querySelectorAll("#queue-rows input[name=mention]:checked, [data-select-all]").forEach((box) => { box.checked = false; });
+    countSelected();
+    if (current >= 0) select(Math.min(keep, rows().length - 1), { open: false });
+    if (openChanged && openLeft && currentRow() && !(inbox() && inbox().dataset.afterResolving === "stay")) openInPane(currentRow());
+    else if (openChanged) refreshPane();
+    queueChanged();
+    (change.messages || []).forEach((message) => toast(message.text));
+  }
 
   // Posting a one-field form, as the buttons on the mention page do.
   function post(url, fields) {

@@ -42,3 +42,33 @@ def test_take_next_follows_the_filters_and_bulk_asks_before_taking(signed_in, li
     page.click("text=Apply to selected")
     page.wait_for_selector("text=1 mention updated.")
     assert Mention.objects.get(pk=french_x.pk).assignee.username == "camille"
+
+
+def test_bulk_actions_change_the_rows_in_place_and_keep_the_position(signed_in, live_server):
+    brand = BrandFactory(name="Lumio")
+    first, second, third = (MentionFactory(brand=brand, priority=p, text=t, label="question") for p, t in [
+        (90, "Fibre down since Monday"), (60, "How do I move my contract?"), (30, "Thanks to the Lyon shop!")])
+    page = signed_in(UserFactory(username="camille", role="Community manager"))
+    loads = []
+    page.on("load", lambda _page: loads.append(1))
+    page.keyboard.press("j")
+    page.keyboard.press("j")  # the second row, current and open
+    page.wait_for_url(re.compile(rf"open={second.pk}$"))
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")  # second and third ticked, the third current
+    page.select_option("#bulk-action", "relabel")
+    page.select_option("#bulk-label", "complaint")
+    page.click("text=Apply to selected")
+    page.wait_for_selector(".toast:has-text('2 mentions updated.')")
+    assert page.locator(".mention-row.label-complaint").count() == 2
+    assert page.locator("tr.is-current").get_attribute("id") == f"mention-{third.pk}"
+    assert page.locator("#queue-rows input[name=mention]:checked").count() == 0
+
+    page.check(f"#mention-{first.pk} input[name=mention]")
+    page.select_option("#bulk-action", "resolve")
+    page.click("text=Apply to selected")
+    page.wait_for_selector(f"#mention-{first.pk}", state="detached")
+    assert page.locator("tr[data-mention]").count() == 2
+    assert Mention.objects.get(pk=first.pk).status == "resolved"
+    assert loads == []

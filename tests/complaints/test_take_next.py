@@ -80,3 +80,19 @@ def test_resolving_from_its_page_opens_the_next_mention_unless_the_person_stays(
 def test_resolving_from_the_queue_stays_on_the_queue(cm_client, mix):
     response = cm_client.post(f"/mentions/{mix['fr_x'].pk}/status/", {"status": "resolved", "next": "/?label=complaint"})
     assert response["Location"] == "/?label=complaint"
+
+
+def test_a_bulk_action_from_the_lists_script_is_answered_with_the_rows_as_they_are_now(client, mix):
+    lumio = mix["fr_x"].brand
+    other = MentionFactory(brand=BrandFactory(name="Vélo Express"), text="Pas son équipe")
+    client.force_login(UserFactory(username="camille", teams={lumio: roles.COMMUNITY_MANAGER}))
+    ids = [mix["fr_x"].pk, mix["en_fb"].pk, other.pk]
+    answer = client.post("/queue/bulk/", {"action": "relabel", "label": "praise", "mention": ids, "rows": "1"}).json()
+    assert set(answer["rows"]) == {str(mix["fr_x"].pk), str(mix["en_fb"].pk)}  # never another brand's row
+    assert all("label-praise" in html for html in answer["rows"].values())
+    assert answer["messages"] == [{"text": "2 mentions updated.", "level": "success"}]
+
+    resolved = client.post("/queue/bulk/", {"action": "resolve", "mention": [mix["fr_x"].pk], "rows": "1"}).json()
+    assert resolved["rows"] == {str(mix["fr_x"].pk): ""}  # it left the list
+    missing = client.post("/queue/bulk/", {"action": "relabel", "mention": [mix["en_fb"].pk], "rows": "1"}).json()
+    assert missing["messages"][0]["level"] == "error" and missing["rows"][str(mix["en_fb"].pk)]
