@@ -1,8 +1,29 @@
+from urllib.parse import urlsplit
+
 import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+
+class HtmxLoginRedirectMiddleware:
+    """After the session ended, a request htmx makes (the live bar's poll, the pane, a pane's
+    form) is redirected to the login page; the browser would follow that redirect inside the
+    request and htmx would swap the whole login page into the live bar or the pane. htmx is told
+    to open the login page as a page instead (HX-Redirect), coming back where the person was."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (request.headers.get("HX-Request") == "true" and response.status_code in (301, 302)
+                and urlsplit(response["Location"]).path == resolve_url(settings.LOGIN_URL)):
+            return HttpResponseClientRedirect(response["Location"])
+        return response
 
 
 class HealthCheckMiddleware:
