@@ -41,7 +41,9 @@ def mentions_sla_refresh(*, brand_id: int, batch: int = BATCH) -> int:
     """Every open mention of the brand (after its policies or calendar changed, or once after the
     resolution due time was first stored); returns how many mentions' due times moved."""
     now, moved, last_id = timezone.now(), 0, 0
-    open_mentions = Mention.objects.filter(brand_id=brand_id, status__in=[s.value for s in OPEN_STATUSES])
+    # Only what sla.state reads: also what lets migration sla 0002 run this on a later schema.
+    open_mentions = Mention.objects.filter(brand_id=brand_id, status__in=[s.value for s in OPEN_STATUSES]).only(
+        "id", "brand_id", "label", "status", "posted_at", "resolved_at", "first_response_due_at", "resolution_due_at")
     while True:
         mentions = list(open_mentions.filter(pk__gt=last_id).order_by("pk")[:batch])
         if not mentions:

@@ -36,7 +36,8 @@ def sla_states(*, mentions: list[Mention], at: datetime | None = None) -> dict[i
     at = at or timezone.now()
     policies = sla_policies_by_brand(brand_ids={m.brand_id for m in mentions})
     events: dict[int, list] = {m.pk: [] for m in mentions}
-    for event in MentionEvent.objects.filter(mention_id__in=list(events)).order_by("at", "id"):
+    for event in (MentionEvent.objects.filter(mention_id__in=list(events)).only("id", "mention_id", "kind", "at", "data")
+                  .order_by("at", "id")):
         events[event.mention_id].append(event)
     return {m.pk: sla_state(m, at=at, events=events[m.pk], policies=policies.get(m.brand_id, {}))
             for m in mentions}
