@@ -16,6 +16,7 @@ from accounts import roles
 from accounts.models import Profile
 from complaints import presence, selectors, services
 from complaints.rows import queue_rows_prepare
+from complaints.templatetags.triage import inbox_open_id
 from listening.choices import OPEN_STATUSES, Label, Platform, Status
 from listening.models import Mention
 from sla.state import sla_state, sla_states_attach
@@ -225,12 +226,17 @@ def bulk(request):
     return _bulk_done(request, ids, back)
 
 
+def _messages_for_script(request) -> list[dict]:
+    """The request's messages for the page's script to show as toasts (consumed here)."""
+    return [{"text": str(m), "level": m.level_tag} for m in messages.get_messages(request)]
+
+
 def _bulk_done(request, ids: list[int], back: str):
     """Posted from the list's script (rows=1): the selected rows as they are now, answered in
     place, with the messages; otherwise back to the list."""
     if request.POST.get("rows") != "1":
         return redirect(back)
-    notes = [{"text": str(m), "level": m.level_tag} for m in messages.get_messages(request)]
+    notes = _messages_for_script(request)
     return JsonResponse({"rows": {str(pk): html for pk, html in _rows_html(request, ids[:500]).items()},
                          "messages": notes})
 
@@ -308,7 +314,7 @@ def pane_answer(request, pk: int, *, shown: Mention | None = None, undo: dict | 
     if undo:
         context["undo"] = {**undo, "back": _queue_url(query, open_pk=undo["pk"])}
     context["changed_row"] = {"pk": pk, "html": _row_html(request, pk)}
-    notes = [{"text": str(m), "level": m.level_tag} for m in messages.get_messages(request)]
+    notes = _messages_for_script(request)
     response = render(request, "complaints/partials/mention_detail.html", context)
     trigger_client_event(response, "pane-changed", {"pk": pk, "shown": shown.pk, "messages": notes})
     return replace_url(response, _queue_url(query, open_pk=shown.pk))
@@ -359,8 +365,7 @@ def _opened_from(request) -> str:
         return ""
     if back.startswith(reverse("complaints:mention", args=[pk])):
         return "page"
-    parts = urlsplit(back)
-    if parts.path == reverse("complaints:queue") and QueryDict(parts.query).get("open") == str(pk):
+    if inbox_open_id(back) == str(pk):
         return "pane"
     return ""  # resolved from the list: the list stays
 

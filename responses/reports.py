@@ -118,9 +118,9 @@ def response_times_by_bucket(*, filters: ReportFilters, now: datetime,
     return per_bucket, total
 
 
-def _clocks(*, brand_ids) -> list[tuple[int, list[str], object, object]]:
-    """(brand id, labels, clock, SLA policy) for every label of these brands ("" = not yet
-    classified), labels sharing a policy together."""
+def _clocks(*, brand_ids) -> list[tuple[int, list[str], object]]:
+    """(brand id, labels, clock) for every label of these brands ("" = not yet classified),
+    labels sharing an SLA policy together."""
     policies = sla_policies_by_brand(brand_ids=brand_ids)
     result = []
     for brand_id in brand_ids:
@@ -130,7 +130,7 @@ def _clocks(*, brand_ids) -> list[tuple[int, list[str], object, object]]:
             by_policy.setdefault(policy.pk if policy else None, (policy, []))[1].append(label)
         for policy, labels in by_policy.values():
             clock = policy.clock if policy is not None else business_hours.CalendarClock()
-            result.append((brand_id, labels, clock, policy))
+            result.append((brand_id, labels, clock))
     return result
 
 
@@ -155,7 +155,7 @@ def backlog_by_age(*, filters: ReportFilters, now: datetime, clocks: list) -> li
     """Open mentions of the chosen brands now (whatever the period), by age in each brand's clock
     (clocks: _clocks of those brands): one count per AGE_NAMES."""
     limits = [[(brand_id, labels, moment_before(clock=clock, end=now, minutes=hours * 60))
-               for brand_id, labels, clock, _policy in clocks] for hours in AGE_LIMITS_HOURS]
+               for brand_id, labels, clock in clocks] for hours in AGE_LIMITS_HOURS]
     open_mentions = Mention.objects.filter(status__in=[s.value for s in OPEN_STATUSES])
     if filters.brand_ids:
         open_mentions = open_mentions.filter(brand_id__in=filters.brand_ids)

@@ -93,11 +93,18 @@ def get_item(mapping, key):
 PANE_FORM = 'hx-boost="true" hx-target="#pane" hx-swap="innerHTML show:none" data-pane-form'
 
 
+def inbox_open_id(url: str) -> str | None:
+    """The id of the mention open in the inbox's pane at this address (`/?…&open=<id>`), or None
+    when the address is not the inbox with a mention open."""
+    parts = urlsplit(url or "")
+    if parts.path != reverse("complaints:queue"):
+        return None
+    return (parse_qs(parts.query).get("open") or [None])[-1]
+
+
 @register.simple_tag
 def pane_form(back_url: str) -> str:
     """The attributes of a form whose way back (`next`) is the inbox with a mention open: it then
     answers in place, the list keeping its place. Elsewhere (a mention's own page, no
     JavaScript) the form posts and comes back as before."""
-    parts = urlsplit(back_url or "")
-    in_pane = parts.path == reverse("complaints:queue") and "open" in parse_qs(parts.query)
-    return mark_safe(PANE_FORM) if in_pane else ""
+    return mark_safe(PANE_FORM) if inbox_open_id(back_url) else ""

@@ -62,19 +62,17 @@
     if (!answer || !answer.ok) { form.submit(); return; }
     const change = await answer.json();
     const keep = Math.max(current, 0);
-    let openChanged = false, openLeft = false;
+    const open = { changed: false, left: false };
     Object.entries(change.rows || {}).forEach(([pk, html]) => {
       const row = rows().find((r) => r.dataset.pk === pk);
       if (!row) return;
-      if (pk === openPk()) { openChanged = true; openLeft = !html; }
-      if (html) { const holder = document.createElement("tbody"); holder.innerHTML = html; row.replaceWith(holder.firstElementChild); }
-      else row.remove();
+      if (pk === openPk()) { open.changed = true; open.left = !html; }
+      rowSwap(row, html);
     });
     document.querySelectorAll("#queue-rows input[name=mention]:checked, [data-select-all]").forEach((box) => { box.checked = false; });
     countSelected();
     if (current >= 0) select(Math.min(keep, rows().length - 1), { open: false });
-    if (openChanged && openLeft && currentRow() && !(inbox() && inbox().dataset.afterResolving === "stay")) openInPane(currentRow());
-    else if (openChanged) refreshPane();
+    paneFollow(open);
     queueChanged();
     (change.messages || []).forEach((message) => toast(message.text));
   }
@@ -185,16 +183,34 @@
     const change = await answer.json();
     const index = rows().indexOf(row);
     const wasOpen = openPk() === row.dataset.pk;
-    if (change.row) { row.outerHTML = change.row; } else { row.remove(); }
-    const box = inbox();
-    const stay = !change.row && box && box.dataset.afterResolving === "stay";
+    rowSwap(row, change.row);
     select(Math.min(index, rows().length - 1), { open: false });
-    if (wasOpen && change.row) refreshPane();
-    else if (wasOpen && !stay && currentRow()) openInPane(currentRow());
-    else if (wasOpen) refreshPane();
+    paneFollow({ changed: wasOpen, left: !change.row });
     queueChanged();
     if (change.error) toast(change.error);
     if (change.undo) toast(change.undo.message, change.undo, index);
+  }
+  // A row as the server now draws it, or out of the list ("": it left the open queue).
+  function rowSwap(row, html) {
+    if (!html) { row.remove(); return; }
+    const holder = document.createElement("tbody");
+    holder.innerHTML = html;
+    row.replaceWith(holder.firstElementChild);
+  }
+  // A row put back where it stood (Undo): at `index` of the list, or last.
+  function rowInsert(row, index) {
+    const at = rows()[index];
+    const tbody = document.getElementById("queue-rows");
+    if (at) at.before(row); else if (tbody) tbody.append(row);
+  }
+  // After rows changed in place, the pane follows its mention: redrawn when its row changed, the
+  // next row opened when it left the list (unless the person chose to stay).
+  function paneFollow({ changed, left }) {
+    if (!changed) return;
+    const box = inbox();
+    const stay = box && box.dataset.afterResolving === "stay";
+    if (left && !stay && currentRow()) openInPane(currentRow());
+    else refreshPane();
   }
   // Leaving the mention in the pane (another one opens, or the page closes) tells the others at
   // once, rather than when its presence runs out.
@@ -240,9 +256,7 @@
     if (row && fresh) row.replaceWith(fresh);
     else if (row) { removed = { pk, index: all.indexOf(row) }; row.remove(); }
     else if (fresh && removed && removed.pk === pk) {
-      const at = rows()[removed.index];
-      const tbody = document.getElementById("queue-rows");
-      if (at) at.before(fresh); else if (tbody) tbody.append(fresh);
+      rowInsert(fresh, removed.index);
       removed = null;
     }
     if (String(done.shown) !== pk) event.detail.target.scrollTop = 0;
@@ -271,13 +285,11 @@
         body.append("status", undo.status); body.append("row", "1");
         const answer = await fetch(undo.url, { method: "POST", body, headers: { "X-CSRFToken": csrf(), "HX-Request": "true" } });
         const change = answer.ok ? await answer.json() : {};
-        const tbody = document.getElementById("queue-rows");
-        if (change.row && tbody) {
-          const all = rows();
+        if (change.row && document.getElementById("queue-rows")) {
           const holder = document.createElement("tbody");
           holder.innerHTML = change.row;
           const back = holder.firstElementChild;
-          if (all[index]) all[index].before(back); else tbody.append(back);
+          rowInsert(back, index);
           select(index, { open: false });
           if (inbox() && wide()) openInPane(back);
           queueChanged();

@@ -40,13 +40,13 @@ def signed_in(browser, live_server):
     """A new browser context (its own cookies) signed in through the login form."""
     contexts = []
 
-    def sign_in(user, *, locale: str = "en-GB"):
-        context = browser.new_context(viewport={"width": 1280, "height": 860}, locale=locale)
+    def sign_in(user, *, locale: str = "en-GB", width: int = 1280, password: str = PASSWORD):
+        context = browser.new_context(viewport={"width": width, "height": 860}, locale=locale)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", user.username)
-        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=password]", password)
         page.click("button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         return page

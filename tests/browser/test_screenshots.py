@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from listening.models import Mention
 from pipeline.demo import load_demo
@@ -34,23 +35,12 @@ def target(screenshots) -> Path:
 
 
 @pytest.fixture
-def sign_in(browser, live_server, demo):
-    contexts = []
-
+def sign_in(signed_in, demo):
+    """Signs a demo person in, with the demo's password."""
     def open_as(username: str, *, width: int = 1280, locale: str = "en-GB"):
-        context = browser.new_context(viewport={"width": width, "height": 860}, locale=locale)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", demo["password"])
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
+        return signed_in(get_user_model().objects.get(username=username), locale=locale, width=width,
+                         password=demo["password"])
+    return open_as
 
 
 def test_inbox_and_reply_flow_screenshots_from_the_demo(live_server, sign_in, target, settings):
